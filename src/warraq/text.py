@@ -1,0 +1,109 @@
+"""Character-level facts about Arabic and Latin text, and whitespace normalisation.
+
+Normalisation here never changes a letter: it unifies line endings and spaces,
+trims, and strips a leading byte-order mark. Diacritics, tatweel, joiners,
+directional marks and both digit systems are kept exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Languages whose text is written in Arabic script: a source in one of these
+# must contain Arabic letters, and its text runs right to left.
+ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug"})
+RTL_LANGUAGES = ARABIC_SCRIPT_LANGUAGES | frozenset({"he", "yi", "dv"})
+
+_BOM = "\ufeff"
+# Every Unicode space separator plus tab, vertical tab and form feed; not the
+# zero-width joiners and marks (category Cf), which change how Arabic joins.
+_SPACES = re.compile(r"[\t\x0b\x0c \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
+
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+EXTENDED_ARABIC_INDIC_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_DIGIT_TABLE = str.maketrans(ARABIC_INDIC_DIGITS + EXTENDED_ARABIC_INDIC_DIGITS, "0123456789" * 2)
+
+
+def text_direction(language: str) -> str:
+    """Return ``"rtl"`` or ``"ltr"`` for a BCP 47 language tag.
+
+    >>> text_direction("ar"), text_direction("fr-CA")
+    ('rtl', 'ltr')
+    """
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def normalise_newlines(text: str) -> str:
+    """Strip a leading BOM and turn every line ending into ``\\n``.
+
+    >>> normalise_newlines("\\ufeffa\\r\\nb\\rc")
+    'a\\nb\\nc'
+    """
+    if text.startswith(_BOM):
+        text = text[1:]
+    return _LINE_BREAKS.sub("\n", text)
+
+
+def normalise_spaces(text: str) -> str:
+    """Collapse every run of whitespace (line breaks included) to one space, and trim.
+
+    >>> normalise_spaces("  a\\u00a0\\u00a0b\\n c\\t")
+    'a b c'
+    """
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip(" ")
+
+
+def is_arabic_letter(char: str) -> bool:
+    """True for a letter of the Arabic script (not its digits or punctuation)."""
+    return unicodedata.category(char).startswith("L") and _is_arabic_block(char)
+
+
+def is_latin_letter(char: str) -> bool:
+    """True for a letter of the Latin script."""
+    return unicodedata.category(char).startswith("L") and "LATIN" in unicodedata.name(char, "")
+
+
+def _is_arabic_block(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x0600 <= code <= 0x06FF
+        or 0x0750 <= code <= 0x077F
+        or 0x0870 <= code <= 0x08FF
+        or 0xFB50 <= code <= 0xFDFF
+        or 0xFE70 <= code <= 0xFEFF
+    )
+
+
+def is_arabic_char(char: str) -> bool:
+    """True for any character of the Arabic blocks: letters, marks, digits, punctuation."""
+    return _is_arabic_block(char) and char != _BOM
+
+
+def has_arabic(text: str) -> bool:
+    """True when ``text`` contains at least one Arabic letter.
+
+    >>> has_arabic("Qatar قطر"), has_arabic("Thank you!")
+    (True, False)
+    """
+    return any(is_arabic_letter(c) for c in text)
+
+
+def has_latin(text: str) -> bool:
+    """True when ``text`` contains at least one Latin letter."""
+    return any(is_latin_letter(c) for c in text)
+
+
+def western_digits(text: str) -> str:
+    """Replace Arabic-Indic and Eastern Arabic-Indic digits with 0-9.
+
+    >>> western_digits("عام ٢٠٢٣ و۱۴")
+    'عام 2023 و14'
+    """
+    return text.translate(_DIGIT_TABLE)
+
+
+def count_letters(word: str) -> int:
+    """Count the letters in ``word``, ignoring combining marks such as harakat."""
+    return sum(1 for c in word if unicodedata.category(c).startswith("L"))

@@ -1,0 +1,1 @@
+"""The warraq test suite, one module per stage."""

@@ -1,0 +1,70 @@
+"""Shared fixtures: the repository's paths, project copies, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from warraq.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_SOURCE = REPO / "seeds" / "france-qatar-security.ar.txt"
+
+
+@dataclass
+class Result:
+    """What one run of the ``warraq`` command printed and returned."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def warraq(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
+    """Run ``warraq ARGS...`` in-process, in directory ``cwd`` if given."""
+
+    def run(*args: str, cwd: Path | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the repository's sample project (configuration, source, catalogs)."""
+    target = tmp_path / "sample"
+    target.mkdir()
+    shutil.copy2(REPO / "warraq.toml", target / "warraq.toml")
+    shutil.copytree(REPO / "seeds", target / "seeds")
+    if (REPO / "locales").is_dir():
+        shutil.copytree(REPO / "locales", target / "locales")
+    return target
+
+
+def copy_fixture(relative: str, tmp_path: Path) -> Path:
+    """Copy ``tests/fixtures/<relative>`` (a file or a folder) into ``tmp_path``."""
+    source = FIXTURES / relative
+    target = tmp_path / source.name
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copy2(source, target)
+    return target

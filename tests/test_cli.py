@@ -1,0 +1,60 @@
+"""The command line: help everywhere, version, structure output."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from warraq import __version__
+from warraq.cli import cli
+
+from .conftest import SAMPLE_SOURCE, Runner
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+def test_help_on_every_command(warraq: Runner) -> None:
+    commands = _commands(cli)
+    assert ("structure",) in commands
+    for command in [(), *commands]:
+        result = warraq(*command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage: warraq" in result.stdout
+
+
+def test_version(warraq: Runner) -> None:
+    result = warraq("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_structure_outline(warraq: Runner) -> None:
+    result = warraq("structure", str(SAMPLE_SOURCE))
+    assert result.exit_code == 0
+    assert "4 headings, 15 paragraphs" in result.stdout
+    assert "'Thank you!'" in result.stdout and "residue" in result.stdout
+
+
+def test_structure_json(warraq: Runner) -> None:
+    result = warraq("structure", str(SAMPLE_SOURCE), "--json")
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    types = [block["type"] for block in data["blocks"]]
+    assert types.count("heading") == 4 and types.count("paragraph") == 15
+    assert all(
+        set(segment) == {"id", "text"} for block in data["blocks"] for segment in block["segments"]
+    )
+
+
+def test_unknown_command_is_a_usage_error(warraq: Runner) -> None:
+    result = warraq("bulid")
+    assert result.exit_code == 2
+    assert "No such command" in result.stderr
