@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from warraq import __version__
+from warraq.build import PDF_VARIANTS, BuildOptions, build
+from warraq.config import FORMATS, Format, Project, load_project, single_source_project
 from warraq.errors import WarraqError
 from warraq.model import document_to_json
 from warraq.outline import outline
@@ -47,6 +49,74 @@ def structure(source: Path, as_json: bool, language: str | None) -> None:
     """Read SOURCE and show its structure: headings, paragraphs, segments."""
     document = structure_source(source, language=language)
     click.echo(document_to_json(document) if as_json else outline(document), nl=False)
+
+
+def _languages(value: str | None) -> tuple[str, ...] | None:
+    """``fr,en`` as ``("fr", "en")``."""
+    if value is None:
+        return None
+    languages = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not languages:
+        raise WarraqError("--to: give at least one language, e.g. --to fr,en")
+    return languages
+
+
+def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] | None) -> Project:
+    """The project in the -C directory, or a one-document project around SOURCE."""
+    root: Path = ctx.obj
+    if source is None:
+        return load_project(root)
+    return single_source_project(source, root=root, targets=targets or ("fr", "en"))
+
+
+@cli.command(name="build")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Output format; repeat for several (default: the edition's, pdf and epub).",
+)
+@click.option("--document", "documents", multiple=True, help="Build only this document.")
+@click.option(
+    "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (build/)."
+)
+@click.option(
+    "--draft", is_flag=True, help="Build despite missing or out-of-date translations, marked."
+)
+@click.option("--reviewed-only", is_flag=True, help="Refuse unreviewed machine translation.")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="Archival or tagged PDF.")
+@click.pass_context
+def build_command(
+    ctx: click.Context,
+    source: Path | None,
+    to: str | None,
+    formats: tuple[Format, ...],
+    documents: tuple[str, ...],
+    output: Path | None,
+    draft: bool,
+    reviewed_only: bool,
+    pdf_variant: str | None,
+) -> None:
+    """Build the bilingual editions from the catalogs (offline; never translates).
+
+    With SOURCE and no warraq.toml, builds that one file with default settings
+    into build/, like pandoc.
+    """
+    targets = _languages(to)
+    project = _project(ctx, source, targets)
+    options = BuildOptions(
+        formats=formats or None,
+        languages=targets,
+        documents=documents or None,
+        output_dir=output,
+        draft=draft,
+        reviewed_only=reviewed_only,
+        pdf_variant=pdf_variant,
+    )
+    build(project, options, report=click.echo)
 
 
 def main(argv: list[str] | None = None) -> None:

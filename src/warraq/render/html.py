@@ -1,0 +1,72 @@
+"""Inline HTML for one text: escaped, emphasis as elements, opposite-direction runs marked.
+
+WeasyPrint has no ``dir=auto`` and no bidi isolation, and EPUB readers ignore
+the package direction, so every run of Latin script inside Arabic text (and of
+Arabic inside a translation) gets its own element with explicit ``dir`` and
+``lang``. Source text is always escaped: markup in it comes out as text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from warraq.inline import Emphasis, Inline, Strong, Text, parse_inline
+from warraq.inline import Markup as MarkupKind
+from warraq.text import text_direction
+
+# A language tag for Latin words inside Arabic: the script is known, the
+# language is not (a loanword such as "blockchain", a name, an acronym).
+EMBEDDED_LATIN_LANGUAGE = "und-Latn"
+
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe"
+# A Latin run starts with a Latin letter and may hold digits, spaces and the
+# punctuation found inside names (C++, AT&T, e-mail, O'Neil), but ends on a
+# letter, digit or closing symbol so trailing spaces and sentence marks stay Arabic.
+_LATIN_RUN = re.compile(rf"[{_LATIN}](?:[{_LATIN}0-9 .,'’&+\-/:@_]*[{_LATIN}0-9+)])?", re.UNICODE)
+_ARABIC_RUN = re.compile(rf"[{_ARABIC}](?:[{_ARABIC}0-9 \u200c\u200d]*[{_ARABIC}])?")
+
+
+def _attributes(language: str, direction: str, xml: bool) -> str:
+    xml_lang = f' xml:lang="{language}"' if xml else ""
+    return f'lang="{language}"{xml_lang} dir="{direction}"'
+
+
+def _text_html(text: str, direction: str, xml: bool) -> str:
+    pattern = _LATIN_RUN if direction == "rtl" else _ARABIC_RUN
+    run_language = EMBEDDED_LATIN_LANGUAGE if direction == "rtl" else "ar"
+    run_direction = "ltr" if direction == "rtl" else "rtl"
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(str(escape(text[position : match.start()])))
+        attributes = _attributes(run_language, run_direction, xml)
+        parts.append(f"<span {attributes}>{escape(match.group(0))}</span>")
+        position = match.end()
+    parts.append(str(escape(text[position:])))
+    return "".join(parts)
+
+
+def _nodes_html(nodes: tuple[Inline, ...], direction: str, xml: bool) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(_text_html(node.text, direction, xml))
+        elif isinstance(node, Emphasis):
+            parts.append(f"<em>{_nodes_html(node.children, direction, xml)}</em>")
+        elif isinstance(node, Strong):
+            parts.append(f"<strong>{_nodes_html(node.children, direction, xml)}</strong>")
+    return "".join(parts)
+
+
+def inline_html(text: str, markup: MarkupKind, language: str, *, xml: bool = False) -> Markup:
+    """HTML for ``text`` in ``language``: safe to put inside an element of that language.
+
+    >>> inline_html("تقنية blockchain، و<٥>", "text", "ar")
+    Markup('تقنية <span lang="und-Latn" dir="ltr">blockchain</span>، و&lt;٥&gt;')
+    >>> inline_html("le *Qatar* (قطر)", "markdown", "fr", xml=True)
+    Markup('le <em>Qatar</em> (<span lang="ar" xml:lang="ar" dir="rtl">قطر</span>)')
+    """
+    return Markup(_nodes_html(parse_inline(text, markup), text_direction(language), xml))

@@ -1,0 +1,37 @@
+"""What one edition needs to be rendered: the document, its translation, the settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from warraq.config import DocumentConfig, EditionConfig, Format, Project
+from warraq.model import Document
+from warraq.translation import Translation
+
+
+@dataclass(frozen=True, slots=True)
+class EditionJob:
+    """One output file to make: a document, in one language, in one edition and format.
+
+    ``date`` is the publication date shown on the title page; ``timestamp`` is
+    ``SOURCE_DATE_EPOCH`` when set, for creation and modification metadata.
+    """
+
+    project: Project
+    document_config: DocumentConfig
+    document: Document
+    edition: EditionConfig
+    translation: Translation
+    format: Format
+    output: Path
+    date: dt.date
+    timestamp: dt.datetime | None = None
+    draft: bool = False
+    pdf_variant: str | None = None
+
+    @property
+    def language(self) -> str:
+        """The translation's language."""
+        return self.translation.language

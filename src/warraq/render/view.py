@@ -1,0 +1,287 @@
+"""The bilingual view of an edition: rows pairing each source block with its translation.
+
+Both renderers (PDF and EPUB) fill their templates from this one view, so the
+pairing, the inline HTML, the draft marks, the table of contents and the
+title-page texts are decided once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from warraq.config import DocumentConfig, EditionConfig
+from warraq.inline import plain_text
+from warraq.model import Document, Heading, ListBlock, ListItem, Paragraph, Quote, Segment
+from warraq.render.html import inline_html
+from warraq.text import ARABIC_INDIC_DIGITS, text_direction
+from warraq.translation import Rendering, Status, Translation
+
+RowKind = Literal["heading", "paragraph", "item"]
+_STATUS_RANK = {Status.REVIEWED: 0, Status.MACHINE: 1, Status.FUZZY: 2, Status.MISSING: 3}
+_TO_ARABIC_INDIC = str.maketrans("0123456789", ARABIC_INDIC_DIGITS)
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One language's side of a row: its language, direction, HTML and plain text."""
+
+    language: str
+    direction: str
+    html: Markup
+    text: str
+
+    @property
+    def attributes(self) -> Markup:
+        """``lang="…" dir="…"`` for the element holding this side."""
+        return Markup(f'lang="{self.language}" dir="{self.direction}"')
+
+    @property
+    def xml_attributes(self) -> Markup:
+        """``lang``, ``xml:lang`` and ``dir`` for an XHTML element."""
+        return Markup(f'lang="{self.language}" xml:lang="{self.language}" dir="{self.direction}"')
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A source block beside its translation: one table row in print, one pair in EPUB."""
+
+    id: str
+    kind: RowKind
+    source: Side
+    target: Side
+    status: Status
+    level: int = 0  # headings: 1 is the document's top section level
+    quote: bool = False  # inside a block quotation
+    marker: tuple[str, str] | None = None  # list items: the marker in each language
+    list_id: str | None = None  # list items: the list they belong to
+    segment_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading, for the table of contents, bookmarks and running heads."""
+
+    id: str
+    level: int
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditionView:
+    """Everything a template needs to typeset one edition."""
+
+    source_language: str
+    target_language: str
+    title: tuple[Side, Side]
+    author: tuple[str, str] | None
+    date: tuple[str, str]
+    subject: str | None
+    rows: tuple[Row, ...]
+    sections: tuple[Section, ...]
+    draft: bool
+    page_numbers: str
+
+    @property
+    def source_direction(self) -> str:
+        """``rtl`` for an Arabic source."""
+        return text_direction(self.source_language)
+
+    @property
+    def target_direction(self) -> str:
+        """``ltr`` for a French or English translation."""
+        return text_direction(self.target_language)
+
+
+def build_view(
+    document: Document,
+    translation: Translation,
+    config: DocumentConfig,
+    edition: EditionConfig,
+    *,
+    date: dt.date,
+    draft: bool,
+    xml: bool = False,
+) -> EditionView:
+    """Pair every block of ``document`` with its translation.
+
+    ``xml`` adds ``xml:lang`` beside ``lang`` on inline runs (for XHTML).
+    ``draft`` marks missing and fuzzy translations visibly instead of failing.
+    """
+    builder = _ViewBuilder(document, translation, edition, draft=draft, xml=xml)
+    source_language = document.meta.language
+    target_language = translation.language
+    title_source = config.title(source_language) or (
+        document.meta.title.text if document.meta.title else config.name
+    )
+    title_target = config.title(target_language)
+    if title_target is None and document.meta.title is not None:
+        title_target = translation.lookup(document.meta.title.text).text or None
+    title = (
+        builder.side(title_source, source_language),
+        builder.side(
+            title_target or title_source, target_language if title_target else source_language
+        ),
+    )
+    author_source = config.author(source_language) or document.meta.author
+    author_target = config.author(target_language) or author_source
+    source_date = format_date(date, format="long", locale=source_language)
+    if edition.page_numbers == "arabic-indic" and text_direction(source_language) == "rtl":
+        source_date = source_date.translate(_TO_ARABIC_INDIC)
+    rows = builder.rows()
+    top_level = min((row.level for row in rows if row.kind == "heading"), default=1)
+    rows = tuple(_relevel(row, top_level) if row.kind == "heading" else row for row in rows)
+    sections = tuple(
+        Section(row.id, row.level, row.source.text, row.target.text)
+        for row in rows
+        if row.kind == "heading" and not row.quote
+    )
+    return EditionView(
+        source_language=source_language,
+        target_language=target_language,
+        title=title,
+        author=(author_source, author_target) if author_source and author_target else None,
+        date=(source_date, format_date(date, format="long", locale=target_language)),
+        subject=config.subject(target_language),
+        rows=rows,
+        sections=sections,
+        draft=draft,
+        page_numbers=edition.page_numbers,
+    )
+
+
+def _relevel(row: Row, top_level: int) -> Row:
+    return replace(row, level=row.level - top_level + 1)
+
+
+class _ViewBuilder:
+    def __init__(
+        self,
+        document: Document,
+        translation: Translation,
+        edition: EditionConfig,
+        *,
+        draft: bool,
+        xml: bool,
+    ) -> None:
+        self.document = document
+        self.translation = translation
+        self.edition = edition
+        self.draft = draft
+        self.xml = xml
+        self.markup = document.meta.markup
+
+    def side(self, text: str, language: str) -> Side:
+        return Side(
+            language,
+            text_direction(language),
+            inline_html(text, self.markup, language, xml=self.xml),
+            plain_text(text, self.markup),
+        )
+
+    def rows(self) -> tuple[Row, ...]:
+        rows: list[Row] = []
+        self._blocks(self.document.blocks, rows, quote=False)
+        return tuple(rows)
+
+    def _blocks(
+        self,
+        blocks: tuple[Heading | Paragraph | ListBlock | Quote, ...],
+        rows: list[Row],
+        *,
+        quote: bool,
+    ) -> None:
+        for block in blocks:
+            if isinstance(block, Quote):
+                self._blocks(block.blocks, rows, quote=True)
+            elif isinstance(block, ListBlock):
+                for index, item in enumerate(block.items):
+                    marker = self._marker(block, index)
+                    rows.append(
+                        self._row(item, "item", quote=quote, marker=marker, list_id=block.id)
+                    )
+            elif isinstance(block, Heading):
+                rows.append(self._row(block, "heading", quote=quote, level=block.level))
+            else:
+                rows.append(self._row(block, "paragraph", quote=quote))
+
+    def _marker(self, block: ListBlock, index: int) -> tuple[str, str]:
+        if not block.ordered:
+            return ("•", "•")
+        number = str(block.start + index)
+        source_number = number
+        if (
+            self.edition.page_numbers == "arabic-indic"
+            and text_direction(self.document.meta.language) == "rtl"
+        ):
+            source_number = number.translate(_TO_ARABIC_INDIC)
+        return (f"{source_number}.", f"{number}.")
+
+    def _row(
+        self,
+        block: Heading | Paragraph | ListItem,
+        kind: RowKind,
+        *,
+        quote: bool,
+        level: int = 0,
+        marker: tuple[str, str] | None = None,
+        list_id: str | None = None,
+    ) -> Row:
+        source_language = self.document.meta.language
+        renderings = [self.translation.lookup(segment.text) for segment in block.segments]
+        status = max(
+            (r.status for r in renderings), key=_STATUS_RANK.__getitem__, default=Status.REVIEWED
+        )
+        source_text = " ".join(segment.text for segment in block.segments)
+        return Row(
+            id=block.id,
+            kind=kind,
+            source=self.side(source_text, source_language),
+            target=self._target(block.segments, renderings),
+            status=status,
+            level=level,
+            quote=quote,
+            marker=marker,
+            list_id=list_id,
+            segment_ids=tuple(segment.id for segment in block.segments),
+        )
+
+    def _target(self, segments: tuple[Segment, ...], renderings: list[Rendering]) -> Side:
+        language = self.translation.language
+        html_parts: list[str] = []
+        text_parts: list[str] = []
+        for segment, rendering in zip(segments, renderings, strict=True):
+            if rendering.status is Status.MISSING:
+                # Only reachable in a draft: a build without --draft refuses first.
+                html_parts.append(
+                    f'<span class="warraq-missing" data-segment="{segment.id}">'
+                    f"[{escape(_missing_label(language))}]</span>"
+                )
+                text_parts.append("")
+                continue
+            html = inline_html(rendering.text, self.markup, language, xml=self.xml)
+            if self.draft and rendering.status is Status.FUZZY:
+                html = Markup(
+                    f'<span class="warraq-fuzzy" data-segment="{segment.id}">{html}</span>'
+                )
+            html_parts.append(str(html))
+            text_parts.append(plain_text(rendering.text, self.markup))
+        return Side(
+            language,
+            text_direction(language),
+            Markup(" ".join(html_parts)),
+            " ".join(part for part in text_parts if part),
+        )
+
+
+def _missing_label(language: str) -> str:
+    return {
+        "fr": "traduction manquante",
+        "en": "missing translation",
+        "ar": "ترجمة ناقصة",
+    }.get(language.split("-")[0], "missing translation")
