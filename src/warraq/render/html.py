@@ -24,8 +24,8 @@ _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe"
 # A Latin run starts with a Latin letter and may hold digits, spaces and the
 # punctuation found inside names (C++, AT&T, e-mail, O'Neil), but ends on a
-# letter, digit or closing symbol so trailing spaces and sentence marks stay Arabic.
-_LATIN_RUN = re.compile(rf"[{_LATIN}](?:[{_LATIN}0-9 .,'’&+\-/:@_]*[{_LATIN}0-9+)])?", re.UNICODE)
+# letter or digit so trailing spaces and sentence marks stay with the Arabic.
+_LATIN_RUN = re.compile(rf"[{_LATIN}](?:[{_LATIN}0-9 .,'’&+\-/:@_]*[{_LATIN}0-9+])?", re.UNICODE)
 _ARABIC_RUN = re.compile(rf"[{_ARABIC}](?:[{_ARABIC}0-9 \u200c\u200d]*[{_ARABIC}])?")
 
 
@@ -34,17 +34,31 @@ def _attributes(language: str, direction: str, xml: bool) -> str:
     return f'lang="{language}"{xml_lang} dir="{direction}"'
 
 
+_PAIRS = {"(": ")", "[": "]", "{": "}", '"': '"', "'": "'", "“": "”", "‘": "’", "<": ">"}
+
+
+def _runs(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Opposite-direction runs; a bracket or quote pair enclosing a run joins it."""
+    runs = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        while start > 0 and end < len(text) and _PAIRS.get(text[start - 1]) == text[end]:
+            start, end = start - 1, end + 1
+        runs.append((start, end))
+    return runs
+
+
 def _text_html(text: str, direction: str, xml: bool) -> str:
     pattern = _LATIN_RUN if direction == "rtl" else _ARABIC_RUN
     run_language = EMBEDDED_LATIN_LANGUAGE if direction == "rtl" else "ar"
     run_direction = "ltr" if direction == "rtl" else "rtl"
+    attributes = _attributes(run_language, run_direction, xml)
     parts: list[str] = []
     position = 0
-    for match in pattern.finditer(text):
-        parts.append(str(escape(text[position : match.start()])))
-        attributes = _attributes(run_language, run_direction, xml)
-        parts.append(f"<span {attributes}>{escape(match.group(0))}</span>")
-        position = match.end()
+    for start, end in _runs(text, pattern):
+        parts.append(str(escape(text[position:start])))
+        parts.append(f"<span {attributes}>{escape(text[start:end])}</span>")
+        position = end
     parts.append(str(escape(text[position:])))
     return "".join(parts)
 
@@ -67,6 +81,6 @@ def inline_html(text: str, markup: MarkupKind, language: str, *, xml: bool = Fal
     >>> inline_html("تقنية blockchain، و<٥>", "text", "ar")
     Markup('تقنية <span lang="und-Latn" dir="ltr">blockchain</span>، و&lt;٥&gt;')
     >>> inline_html("le *Qatar* (قطر)", "markdown", "fr", xml=True)
-    Markup('le <em>Qatar</em> (<span lang="ar" xml:lang="ar" dir="rtl">قطر</span>)')
+    Markup('le <em>Qatar</em> <span lang="ar" xml:lang="ar" dir="rtl">(قطر)</span>')
     """
     return Markup(_nodes_html(parse_inline(text, markup), text_direction(language), xml))
