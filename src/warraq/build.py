@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warraq.catalogs import load_translation
+from warraq.check import configured_entries, project_glossary, run_checks
 from warraq.config import Format, Project, output_stem
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
@@ -60,6 +61,8 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
             "nothing to build: no edition matches the given --format, --to, --document"
         )
     check_translations(project, documents, translations, options)
+    if not options.draft:
+        check_quality(project, documents, translations)
     written = []
     for job in jobs:
         renderer = RENDERERS.get(job.format)
@@ -153,6 +156,32 @@ def check_translations(
         more = [f"  … and {len(problems) - 20} more"] if len(problems) > 20 else []
         raise WarraqError(
             f"{len(problems)} translations are {what}; {advice}:\n" + "\n".join(shown + more)
+        )
+
+
+def check_quality(
+    project: Project,
+    documents: dict[str, Document],
+    translations: dict[tuple[str, str], Translation],
+) -> None:
+    """Refuse to build while ``warraq check`` has an error-level finding."""
+    entries = []
+    for (name, _language), translation in sorted(translations.items()):
+        entries.extend(configured_entries(project.document(name), documents[name], translation))
+    errors = [
+        finding
+        for finding in run_checks(entries, project_glossary(project))
+        if finding.level == "error" and finding.check != "missing"
+    ]
+    if errors:
+        shown = [
+            f"  {f.document} [{f.language}] {f.segment_id} {f.check}: {f.message}"
+            for f in errors[:20]
+        ]
+        more = [f"  … and {len(errors) - 20} more"] if len(errors) > 20 else []
+        raise WarraqError(
+            f"{len(errors)} translation errors found by the checks; correct the catalogs "
+            "('warraq check' shows them all) or build with --draft:\n" + "\n".join(shown + more)
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import click
 
 from warraq import __version__
 from warraq.build import PDF_VARIANTS, BuildOptions, build
+from warraq.check import CHECKS, check_project, format_findings
 from warraq.config import FORMATS, Format, Project, load_project, single_source_project
 from warraq.errors import WarraqError
 from warraq.model import document_to_json
@@ -119,10 +122,48 @@ def build_command(
     build(project, options, report=click.echo)
 
 
+@cli.command(name="check")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--document", "documents", multiple=True, help="Check only this document.")
+@click.option("--to", "to", metavar="LANGS", help="Check only these languages (fr,en).")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@click.pass_context
+def check_command(
+    ctx: click.Context,
+    as_json: bool,
+    documents: tuple[str, ...],
+    to: str | None,
+    list_checks: bool,
+) -> None:
+    """Check the translations: missing, untranslated, numbers, punctuation, glossary...
+
+    Exits with status 1 when an error-level finding exists.
+    """
+    if list_checks:
+        click.echo(f"{'missing':20} {'error':8} no translation (the other checks need one)")
+        click.echo(f"{'stale':20} {'warning':8} the source changed since it was translated")
+        for check in CHECKS.values():
+            click.echo(f"{check.name:20} {check.level:8} {check.description}")
+        return
+    project = load_project(ctx.obj)
+    findings = check_project(project, documents=documents or None, languages=_languages(to))
+    if as_json:
+        click.echo(
+            json.dumps([dataclasses.asdict(f) for f in findings], ensure_ascii=False, indent=2)
+        )
+    else:
+        click.echo(format_findings(findings), nl=False)
+    if any(f.level == "error" for f in findings):
+        ctx.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command line, turning user errors into one-line messages."""
     try:
-        cli.main(args=argv, prog_name="warraq", standalone_mode=False)
+        # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
+        code = cli.main(args=argv, prog_name="warraq", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except WarraqError as error:
         click.echo(f"warraq: error: {error.message}", err=True)
         sys.exit(error.exit_code)
