@@ -7,13 +7,15 @@ and write it atomically.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from warraq.buildstate import BuildState, job_digest
 from warraq.catalogs import load_translation
 from warraq.check import configured_entries, project_glossary, run_checks
 from warraq.config import Format, Project, output_stem
@@ -39,6 +41,8 @@ class BuildOptions:
     draft: bool = False
     reviewed_only: bool = False
     pdf_variant: str | None = None
+    force: bool = False
+    jobs: int | None = None
 
 
 Report = Callable[[str], None]
@@ -63,18 +67,57 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
     check_translations(project, documents, translations, options)
     if not options.draft:
         check_quality(project, documents, translations)
-    written = []
+    output_dirs = sorted({job.output.parent for job in jobs})
+    states = {folder: BuildState.load(folder) for folder in output_dirs}
+    digests = {job.output: job_digest(job) for job in jobs}
+    pending = [
+        job
+        for job in jobs
+        if options.force
+        or not states[job.output.parent].is_current(job.output, digests[job.output])
+    ]
     for job in jobs:
-        renderer = RENDERERS.get(job.format)
-        if renderer is None:
+        if job not in pending:
+            report(f"up to date: {job.output}")
+    for job in pending:
+        if job.format not in RENDERERS:
             raise WarraqError(f"no renderer for format '{job.format}' in this version of warraq")
-        started = time.perf_counter()
-        data = renderer(job)
-        write_bytes_atomic(job.output, data)
-        written.append(job.output)
-        seconds = time.perf_counter() - started
-        report(f"wrote {job.output} ({len(data) / 1024:.0f} KB, {seconds:.1f} s)")
+    written: list[Path] = []
+    try:
+        for output, size, seconds in render_jobs(pending, options.jobs):
+            states[output.parent].record(output, digests[output])
+            written.append(output)
+            report(f"wrote {output} ({size / 1024:.0f} KB, {seconds:.1f} s)")
+    finally:
+        for state in states.values():
+            if state.outputs:
+                state.save()
     return written
+
+
+def render_job(job: EditionJob) -> tuple[Path, int, float]:
+    """Render one job and write its output atomically; return path, size and seconds."""
+    started = time.perf_counter()
+    data = RENDERERS[job.format](job)
+    write_bytes_atomic(job.output, data)
+    return job.output, len(data), time.perf_counter() - started
+
+
+def render_jobs(jobs: list[EditionJob], workers: int | None) -> Iterator[tuple[Path, int, float]]:
+    """Render ``jobs``, in parallel processes (one per core by default) when there are several.
+
+    Yields each finished output as it completes; the first failure is raised
+    after the jobs already running have finished.
+    """
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    if count <= 1:
+        for job in jobs:
+            yield render_job(job)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(render_job, job) for job in jobs]
+        for future in concurrent.futures.as_completed(futures):
+            yield future.result()
 
 
 def plan_jobs(

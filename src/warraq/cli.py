@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +19,7 @@ from warraq.errors import WarraqError
 from warraq.model import document_to_json
 from warraq.outline import outline
 from warraq.structure import structure_source
+from warraq.watch import watch
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,29 +75,51 @@ def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] |
     return single_source_project(source, root=root, targets=targets or ("fr", "en"))
 
 
-@cli.command(name="build")
-@click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
-@click.option(
-    "--format",
-    "formats",
-    type=click.Choice(FORMATS),
-    multiple=True,
-    help="Output format; repeat for several (default: the edition's, pdf and epub).",
-)
-@click.option("--document", "documents", multiple=True, help="Build only this document.")
-@click.option(
-    "--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (build/)."
-)
-@click.option(
-    "--draft", is_flag=True, help="Build despite missing or out-of-date translations, marked."
-)
-@click.option("--reviewed-only", is_flag=True, help="Refuse unreviewed machine translation.")
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="Archival or tagged PDF.")
-@click.pass_context
-def build_command(
-    ctx: click.Context,
-    source: Path | None,
+def _build_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options shared by ``build`` and ``watch``."""
+    options = [
+        click.argument("source", required=False, type=click.Path(path_type=Path)),
+        click.option(
+            "--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en)."
+        ),
+        click.option(
+            "--format",
+            "formats",
+            type=click.Choice(FORMATS),
+            multiple=True,
+            help="Output format; repeat for several (default: the edition's, pdf and epub).",
+        ),
+        click.option("--document", "documents", multiple=True, help="Build only this document."),
+        click.option(
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Output folder (default: build/).",
+        ),
+        click.option(
+            "--draft",
+            is_flag=True,
+            help="Build despite missing or out-of-date translations, marked.",
+        ),
+        click.option(
+            "--reviewed-only", is_flag=True, help="Refuse unreviewed machine translation."
+        ),
+        click.option(
+            "--pdf-variant", type=click.Choice(PDF_VARIANTS), help="Archival or tagged PDF."
+        ),
+        click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Parallel processes (default: one per core).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options(
     to: str | None,
     formats: tuple[Format, ...],
     documents: tuple[str, ...],
@@ -102,24 +127,42 @@ def build_command(
     draft: bool,
     reviewed_only: bool,
     pdf_variant: str | None,
-) -> None:
-    """Build the bilingual editions from the catalogs (offline; never translates).
-
-    With SOURCE and no warraq.toml, builds that one file with default settings
-    into build/, like pandoc.
-    """
-    targets = _languages(to)
-    project = _project(ctx, source, targets)
-    options = BuildOptions(
+    force: bool,
+    jobs: int | None,
+) -> BuildOptions:
+    return BuildOptions(
         formats=formats or None,
-        languages=targets,
+        languages=_languages(to),
         documents=documents or None,
         output_dir=output,
         draft=draft,
         reviewed_only=reviewed_only,
         pdf_variant=pdf_variant,
+        force=force,
+        jobs=jobs,
     )
-    build(project, options, report=click.echo)
+
+
+@cli.command(name="build")
+@_build_options
+@click.pass_context
+def build_command(ctx: click.Context, /, source: Path | None, **settings: Any) -> None:
+    """Build the bilingual editions from the catalogs (offline; never translates).
+
+    With SOURCE and no warraq.toml, builds that one file with default settings
+    into build/, like pandoc. Outputs whose inputs did not change are kept.
+    """
+    options = _options(**settings)
+    build(_project(ctx, source, options.languages), options, report=click.echo)
+
+
+@cli.command(name="watch")
+@_build_options
+@click.pass_context
+def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -> None:
+    """Build, then rebuild the affected editions whenever an input changes (Ctrl-C stops)."""
+    options = _options(**settings)
+    watch(lambda: _project(ctx, source, options.languages), options, report=click.echo)
 
 
 @cli.command(name="check")
