@@ -31,6 +31,9 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         ):
             (home / folder).mkdir()
             patch.setenv(name, str(home / folder))
+        # Greedy decoding on one thread keeps the argos tests fast; the code path is the same.
+        patch.setenv("ARGOS_BEAM_SIZE", "1")
+        patch.setenv("ARGOS_INTRA_THREADS", "1")
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         patch.delenv("WARRAQ_FAKE_DELAY", raising=False)
         yield
