@@ -147,6 +147,8 @@ def test_translate_through_english_with_real_argos(
         assert message.auto_comments[-1] == provenance
         assert message.string and message.string != segment.text
     assert "argostranslate.translate" not in sys.modules  # argos's sentence splitters: never
+    status = warraq("status", "--to", "fr", cwd=blank_sample)
+    assert "56         0       56      0        0  100% (0% reviewed)" in status.stdout
 
 
 def test_a_direct_model_is_preferred_to_a_pivot(

@@ -14,6 +14,7 @@ from warraq.errors import WarraqError
 from warraq.model import document_to_json
 from warraq.outline import outline
 from warraq.progress import progress_for
+from warraq.status import project_status, require_complete, status_json, status_table
 from warraq.structure import structure_source
 from warraq.translate import ENGINES, TranslateOptions, translate
 from warraq.translate.models import install_package, installed_packages, packages_dir
@@ -172,6 +173,40 @@ def translate_command(
         if summary.refused:
             for text in summary.refused[:5]:
                 click.echo(f"  refused: {text[:60]}", err=True)
+
+
+@cli.command(name="status")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
+@click.option("--document", "documents", multiple=True, help="Only this document; repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option(
+    "--require-complete",
+    "require_complete_",
+    is_flag=True,
+    help="Exit non-zero when any translation is missing or out of date.",
+)
+@click.pass_context
+def status_command(
+    ctx: click.Context,
+    source: Path | None,
+    to: str | None,
+    documents: tuple[str, ...],
+    as_json: bool,
+    require_complete_: bool,
+) -> None:
+    """Show, per document and language, how many segments are reviewed, machine, fuzzy, missing.
+
+    reviewed: written or checked by a person; machine: machine translation nobody
+    has reviewed; fuzzy: the source changed since it was translated; missing: no
+    translation.
+    """
+    targets = _languages(to)
+    project = _project(ctx, source, targets)
+    rows = project_status(project, documents or None, targets)
+    click.echo(status_json(rows) if as_json else status_table(rows), nl=False)
+    if require_complete_:
+        require_complete(rows)
 
 
 @cli.group(name="models")
