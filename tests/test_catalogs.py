@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -307,6 +308,14 @@ def test_new_catalog_header(tmp_path: Path) -> None:
     msgfmt_check(write(tmp_path / "fr.po", merged))
 
 
+def test_an_entry_a_person_flagged_is_left_to_the_person() -> None:
+    flagged = Message(OTHER, "Brouillon.", flags={"fuzzy"})  # "needs work", no source change
+    assert message_status(flagged) is Status.FUZZY
+    assert not needs_translation(flagged)
+    assert needs_translation(Message(OTHER, "Ancien.", flags={"fuzzy"}, previous_id=LONG))
+    assert needs_translation(Message(OTHER, ""))
+
+
 def test_entry_status() -> None:
     assert entry_status(set(), []) is Status.REVIEWED
     assert entry_status({"fuzzy"}, ["heading", "machine translation: fake"]) is Status.MACHINE
@@ -366,3 +375,15 @@ def test_sample_catalogs_are_complete_reviewed_and_valid() -> None:
         for segment in document.segments():
             assert translation.lookup(segment.text).status is Status.REVIEWED, segment.text
         parse_po(path.read_bytes(), path)  # strict reading accepts them
+
+
+def test_a_catalog_rewrapped_by_gettext_tools_reads_back_the_same(tmp_path: Path) -> None:
+    """Poedit and msgcat wrap long lines at 79 columns; nothing is lost in the round trip."""
+    old = catalog_of(Message(LONG, "Une longue phrase relue."), machine(OTHER, "Autre."))
+    merged, _ = merge_catalog(old, template_of(LONG_EDITED, OTHER), "fr", "doc")
+    record_machine_translation(merged[LONG_EDITED], "Une longue phrase, " * 8, "argos, x 1.0")
+    path = write(tmp_path / "fr.po", merged)
+    wrapped = tmp_path / "wrapped.po"
+    subprocess.run(["msgcat", "-o", str(wrapped), str(path)], check=True)
+    assert wrapped.read_bytes() != path.read_bytes()  # really rewrapped
+    assert render_po(read_catalog(wrapped)) == path.read_bytes()

@@ -266,6 +266,12 @@ def merge_catalog(
             catalog.set_header(key, value)
     if catalog.header("Language") is None:
         catalog.set_header("Language", language)
+    # warraq writes UTF-8, and msgfmt needs to be told so.
+    for key, value in (("MIME-Version", "1.0"), ("Content-Transfer-Encoding", "8bit")):
+        if catalog.header(key) is None:
+            catalog.set_header(key, value)
+    if "charset=utf-8" not in (catalog.header("Content-Type") or "").lower().replace(" ", ""):
+        catalog.set_header("Content-Type", "text/plain; charset=UTF-8")
 
     wanted = {m.id for m in template.messages()}
     removed = [m for m in old_active.values() if m.id not in wanted]
@@ -310,6 +316,7 @@ def merge_catalog(
             flags=message.flags,
             auto_comments=message.auto_comments,
             user_comments=message.user_comments,
+            context=message.context,
         )
         if text in old_active:
             report.obsolete.append(text)
@@ -402,8 +409,13 @@ class _SimilarSentences:
 
 
 def needs_translation(message: Message) -> bool:
-    """Whether machine translation should fill ``message``: it is empty, or stale."""
-    return message_status(message) in (Status.MISSING, Status.FUZZY)
+    """Whether machine translation should fill ``message``: it is empty, or its source changed.
+
+    A fuzzy entry with no previous msgid was not made stale by a source change:
+    a person flagged it ("needs work"), so it is left for the person.
+    """
+    status = message_status(message)
+    return status is Status.MISSING or (status is Status.FUZZY and bool(message.previous_id))
 
 
 def record_machine_translation(message: Message, text: str, provenance: str) -> None:

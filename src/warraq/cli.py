@@ -17,7 +17,12 @@ from warraq.progress import progress_for
 from warraq.status import project_status, require_complete, status_json, status_table
 from warraq.structure import structure_source
 from warraq.translate import ENGINES, TranslateOptions, translate
-from warraq.translate.models import install_package, installed_packages, packages_dir
+from warraq.translate.models import (
+    install_package,
+    installed_packages,
+    packages_dir,
+    pivot_routes,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -244,6 +249,12 @@ def models_list() -> None:
         click.echo(
             f"  {package.pair:<10} {package.version:<8} {package.name:<{width}}  {package.path}"
         )
+    routes = pivot_routes(packages)
+    if routes:
+        click.echo("through another language:")
+        for route in routes:
+            pair = f"{route[0].source}→{route[-1].target}"
+            click.echo(f"  {pair:<10} " + " + ".join(p.describe() for p in route))
 
 
 def main(argv: list[str] | None = None) -> None:

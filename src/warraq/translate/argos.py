@@ -24,7 +24,7 @@ from warraq.errors import WarraqError
 from warraq.translate.engine import Batch
 from warraq.translate.models import ModelPackage, find_route, installed_packages, packages_dir
 
-MAX_BATCH_SENTENCES = 32
+MAX_BATCH_SENTENCES = 16
 """At most this many sentences per batch: each batch is saved when done."""
 MAX_BATCH_TOKENS = 2048
 """At most this many (padded) source tokens per batch, to bound memory."""
@@ -119,16 +119,17 @@ class ArgosPair:
     def __init__(self, models: list[_Model]) -> None:
         self.models = models
         self.batches_run = 0
-
-    @property
-    def provenance(self) -> str:
-        """``argostranslate 1.11.0, translate-ar_en-1_0 1.0 (ar→en) + …``."""
         try:
             version = importlib.metadata.version("argostranslate")
         except importlib.metadata.PackageNotFoundError:
             version = "?"
         chain = " + ".join(model.package.describe() for model in self.models)
-        return f"argostranslate {version}, {chain}"
+        self._provenance = f"argostranslate {version}, {chain}"
+
+    @property
+    def provenance(self) -> str:
+        """``argostranslate 1.11.0, translate-ar_en-1_0 1.0 (ar→en) + …``."""
+        return self._provenance
 
     def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
         """Translate all texts in batches of similar length; yield each batch when done."""

@@ -134,6 +134,21 @@ def find_route(packages: list[ModelPackage], source: str, target: str) -> list[M
     return None
 
 
+def pivot_routes(packages: list[ModelPackage]) -> list[list[ModelPackage]]:
+    """The pairs the packages translate only through another language, with their chains."""
+    direct = {(p.source, p.target) for p in packages}
+    languages = sorted({p.source for p in packages} | {p.target for p in packages})
+    routes = []
+    for source in languages:
+        for target in languages:
+            if source == target or (source, target) in direct:
+                continue
+            route = find_route(packages, source, target)
+            if route is not None:
+                routes.append(route)
+    return routes
+
+
 def install_package(
     file: Path, directory: Path | None = None
 ) -> tuple[ModelPackage, list[ModelPackage]]:
