@@ -136,7 +136,9 @@ def build_command(
     type=click.Choice(sorted(ENGINES)),
     help="Machine-translation engine (default: the project's, argos).",
 )
-@click.option("--document", "documents", multiple=True, help="Only this document; repeatable.")
+@click.option(
+    "--document", "documents", metavar="NAME", multiple=True, help="Only this document; repeatable."
+)
 @click.option("--wait", is_flag=True, help="If another run holds the catalogs, wait for it.")
 @click.option(
     "--update-only",
@@ -157,6 +159,7 @@ def translate_command(
 
     Entries a person wrote or reviewed are never replaced. Machine translations
     are marked fuzzy, with a "machine translation" comment, until reviewed.
+    With SOURCE and no warraq.toml, works on that one file (catalogs in locales/).
     """
     targets = _languages(to)
     project = _project(ctx, source, targets)
@@ -183,7 +186,9 @@ def translate_command(
 @cli.command(name="status")
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
-@click.option("--document", "documents", multiple=True, help="Only this document; repeatable.")
+@click.option(
+    "--document", "documents", metavar="NAME", multiple=True, help="Only this document; repeatable."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.option(
     "--require-complete",
