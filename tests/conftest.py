@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,35 @@ from warraq.cli import main
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_SOURCE = REPO / "seeds" / "france-qatar-security.ar.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep every test away from the user's home: argos settings, caches, models."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, folder in (
+            ("XDG_DATA_HOME", "share"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_CACHE_HOME", "cache"),
+            ("ARGOS_PACKAGES_DIR", "argos-packages"),
+        ):
+            (home / folder).mkdir()
+            patch.setenv(name, str(home / folder))
+        # Greedy decoding on one thread keeps the argos tests fast; the code path is the same.
+        patch.setenv("ARGOS_BEAM_SIZE", "1")
+        patch.setenv("ARGOS_INTRA_THREADS", "1")
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        patch.delenv("WARRAQ_FAKE_DELAY", raising=False)
+        yield
+
+
+def msgfmt_check(path: Path) -> None:
+    """Assert that GNU msgfmt --check accepts the PO file at ``path``."""
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
 
 
 @dataclass

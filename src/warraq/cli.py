@@ -18,7 +18,16 @@ from warraq.config import FORMATS, Format, Project, load_project, single_source_
 from warraq.errors import WarraqError
 from warraq.model import document_to_json
 from warraq.outline import outline
+from warraq.progress import progress_for
+from warraq.status import project_status, require_complete, status_json, status_table
 from warraq.structure import structure_source
+from warraq.translate import ENGINES, TranslateOptions, translate
+from warraq.translate.models import (
+    install_package,
+    installed_packages,
+    packages_dir,
+    pivot_routes,
+)
 from warraq.watch import watch
 
 
@@ -200,6 +209,140 @@ def check_command(
         ctx.exit(1)
 
 
+@cli.command(name="translate")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    help="Machine-translation engine (default: the project's, argos).",
+)
+@click.option(
+    "--document", "documents", metavar="NAME", multiple=True, help="Only this document; repeatable."
+)
+@click.option("--wait", is_flag=True, help="If another run holds the catalogs, wait for it.")
+@click.option(
+    "--update-only",
+    is_flag=True,
+    help="Update the template and catalogs from the source; translate nothing.",
+)
+@click.pass_context
+def translate_command(
+    ctx: click.Context,
+    source: Path | None,
+    to: str | None,
+    engine: str | None,
+    documents: tuple[str, ...],
+    wait: bool,
+    update_only: bool,
+) -> None:
+    """Update the catalogs from the source and machine-translate what is new or changed.
+
+    Entries a person wrote or reviewed are never replaced. Machine translations
+    are marked fuzzy, with a "machine translation" comment, until reviewed.
+    With SOURCE and no warraq.toml, works on that one file (catalogs in locales/).
+    """
+    targets = _languages(to)
+    project = _project(ctx, source, targets)
+    options = TranslateOptions(
+        languages=targets,
+        documents=documents or None,
+        engine=engine,
+        wait=wait,
+        update_only=update_only,
+    )
+    summaries = translate(
+        project,
+        options,
+        progress=progress_for(sys.stderr),
+        report=lambda line: click.echo(line, err=True),
+    )
+    for summary in summaries:
+        click.echo(summary.line())
+        if summary.refused:
+            for text in summary.refused[:5]:
+                click.echo(f"  refused: {text[:60]}", err=True)
+
+
+@cli.command(name="status")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
+@click.option(
+    "--document", "documents", metavar="NAME", multiple=True, help="Only this document; repeatable."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option(
+    "--require-complete",
+    "require_complete_",
+    is_flag=True,
+    help="Exit non-zero when any translation is missing or out of date.",
+)
+@click.pass_context
+def status_command(
+    ctx: click.Context,
+    source: Path | None,
+    to: str | None,
+    documents: tuple[str, ...],
+    as_json: bool,
+    require_complete_: bool,
+) -> None:
+    """Show, per document and language, how many segments are reviewed, machine, fuzzy, missing.
+
+    reviewed: written or checked by a person; machine: machine translation nobody
+    has reviewed; fuzzy: the source changed since it was translated; missing: no
+    translation.
+    """
+    targets = _languages(to)
+    project = _project(ctx, source, targets)
+    rows = project_status(project, documents or None, targets)
+    click.echo(status_json(rows) if as_json else status_table(rows), nl=False)
+    if require_complete_:
+        require_complete(rows)
+
+
+@cli.group(name="models")
+def models() -> None:
+    """Install and list the argos translation models (.argosmodel files)."""
+
+
+@models.command(name="install")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def models_install(files: tuple[Path, ...]) -> None:
+    """Install argos models from .argosmodel FILES (no network needed)."""
+    directory = packages_dir()
+    for file in files:
+        package, replaced = install_package(file, directory)
+        note = "".join(
+            f"; replaced {old.describe()}" for old in replaced if old.path != package.path
+        )
+        click.echo(f"installed {package.describe()} in {directory}{note}")
+
+
+@models.command(name="list")
+def models_list() -> None:
+    """List the installed models: language pair, version, package, where."""
+    directory = packages_dir()
+    packages = installed_packages(directory)
+    if not packages:
+        click.echo(
+            f"no models installed in {directory}; install one with: "
+            "warraq models install FILE.argosmodel"
+        )
+        return
+    width = max(len(p.name) for p in packages)
+    click.echo(f"models in {directory}:")
+    for package in packages:
+        click.echo(
+            f"  {package.pair:<10} {package.version:<8} {package.name:<{width}}  {package.path}"
+        )
+    routes = pivot_routes(packages)
+    if routes:
+        click.echo("through another language:")
+        for route in routes:
+            pair = f"{route[0].source}→{route[-1].target}"
+            click.echo(f"  {pair:<10} " + " + ".join(p.describe() for p in route))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command line, turning user errors into one-line messages."""
     try:
@@ -215,7 +358,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.Abort:
+    except click.Abort as abort:
+        if isinstance(abort.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("warraq: interrupted", err=True)
+            sys.exit(130)
         click.echo("warraq: aborted", err=True)
         sys.exit(1)
     except KeyboardInterrupt:

@@ -1,0 +1,5 @@
+"""``python -m warraq``: the command line."""
+
+from warraq.cli import main
+
+main()

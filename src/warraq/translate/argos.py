@@ -1,0 +1,170 @@
+"""The argos engine: argostranslate's installed packages, run in batches, offline.
+
+argostranslate's own ``translate()`` splits text into sentences with a
+splitter that downloads its model at run time (it fails offline) and then
+translates one sentence at a time. warraq's segments are already sentences,
+so this engine goes one level down: it loads each package with
+``argostranslate.package.Package`` (metadata, tokenizer) and runs the
+package's CTranslate2 model over all the texts of a run in length-sorted
+batches, with argos's own decoding settings. With no direct model, it chains
+packages through a pivot language (ar→en→fr), batch by batch.
+
+argostranslate, ctranslate2 and sentencepiece are imported only when a model
+is loaded, so the rest of warraq starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from warraq.errors import WarraqError
+from warraq.translate.engine import Batch
+from warraq.translate.models import ModelPackage, find_route, installed_packages, packages_dir
+
+MAX_BATCH_SENTENCES = 16
+"""At most this many sentences per batch: each batch is saved when done."""
+MAX_BATCH_TOKENS = 2048
+"""At most this many (padded) source tokens per batch, to bound memory."""
+
+
+class ArgosEngine:
+    """Translates with the argos packages installed in ``directory`` (default: argos's own)."""
+
+    name = "argos"
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        self._models: dict[Path, _Model] = {}
+
+    def pair(self, source: str, target: str) -> ArgosPair:
+        """A translator for the pair, directly or through a pivot language."""
+        directory = self.directory or packages_dir()
+        packages = installed_packages(directory)
+        route = find_route(packages, source, target)
+        if route is None:
+            installed = ", ".join(p.pair for p in packages) or "none"
+            raise WarraqError(
+                f"no argos model translates {source}→{target} (installed in {directory}: "
+                f"{installed}); install one with: warraq models install "
+                f"translate-{source}_{target}.argosmodel (or a {source}→en and an en→{target} "
+                "model, to translate through English)"
+            )
+        return ArgosPair([self._load(package) for package in route])
+
+    def _load(self, package: ModelPackage) -> _Model:
+        if package.path not in self._models:
+            self._models[package.path] = _Model(package)
+        return self._models[package.path]
+
+
+class _Model:
+    """One argos package, loaded: its tokenizer and its CTranslate2 translator."""
+
+    def __init__(self, package: ModelPackage) -> None:
+        import ctranslate2
+        from argostranslate import settings
+        from argostranslate.package import Package
+
+        self.package = package
+        try:
+            self.argos = Package(package.path)
+            self.translator = ctranslate2.Translator(
+                str(package.path / "model"),
+                device=settings.device,
+                inter_threads=settings.inter_threads,
+                intra_threads=settings.intra_threads,
+                compute_type=settings.compute_type,
+            )
+        except (OSError, RuntimeError, ValueError) as error:
+            raise WarraqError(
+                f"{package.path}: cannot load this argos model ({error}); reinstall it with "
+                "warraq models install FILE"
+            ) from None
+        self.beam_size: int = settings.beam_size
+        self.prefix: str = self.argos.target_prefix
+
+    def encode(self, text: str) -> list[str]:
+        """The model's tokens for ``text``."""
+        tokens: list[str] = self.argos.tokenizer.encode(text)
+        return tokens
+
+    def run(self, batch: list[list[str]]) -> list[str]:
+        """Translate one batch of tokenized sentences (argos's decoding settings)."""
+        longest = max(len(tokens) for tokens in batch)
+        results: list[Any] = self.translator.translate_batch(
+            batch,
+            target_prefix=[[self.prefix]] * len(batch) if self.prefix else None,
+            replace_unknowns=True,
+            beam_size=self.beam_size,
+            num_hypotheses=1,
+            length_penalty=0.2,
+            # Bounded by the input, so that a model stuck repeating itself stops.
+            max_decoding_length=min(512, 2 * longest + 32),
+        )
+        outputs = []
+        for result in results:
+            text: str = self.argos.tokenizer.decode(result.hypotheses[0])
+            if self.prefix and text.startswith(self.prefix):
+                text = text[len(self.prefix) :]
+            outputs.append(text.strip())
+        return outputs
+
+
+class ArgosPair:
+    """A chain of loaded packages from one language to another."""
+
+    def __init__(self, models: list[_Model]) -> None:
+        self.models = models
+        self.batches_run = 0
+        try:
+            version = importlib.metadata.version("argostranslate")
+        except importlib.metadata.PackageNotFoundError:
+            version = "?"
+        chain = " + ".join(model.package.describe() for model in self.models)
+        self._provenance = f"argostranslate {version}, {chain}"
+
+    @property
+    def provenance(self) -> str:
+        """``argostranslate 1.11.0, translate-ar_en-1_0 1.0 (ar→en) + …``."""
+        return self._provenance
+
+    def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
+        """Translate all texts in batches of similar length; yield each batch when done."""
+        first = self.models[0]
+        encoded = sorted(
+            ((index, first.encode(text)) for index, text in enumerate(texts)),
+            key=lambda item: len(item[1]),
+        )
+        empty = [(index, "") for index, tokens in encoded if not tokens]
+        if empty:
+            yield empty  # nothing to translate; the stage refuses empty output
+        for batch in _batches([item for item in encoded if item[1]]):
+            outputs = first.run([tokens for _, tokens in batch])
+            for model in self.models[1:]:
+                # An empty output stays empty rather than turning into noise.
+                todo = [i for i, text in enumerate(outputs) if text]
+                if todo:
+                    for i, text in zip(
+                        todo, model.run([model.encode(outputs[i]) for i in todo]), strict=True
+                    ):
+                        outputs[i] = text
+            self.batches_run += 1
+            yield [(index, output) for (index, _), output in zip(batch, outputs, strict=True)]
+
+
+def _batches(encoded: list[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
+    """Consecutive runs of ``encoded`` (sorted by length) within the batch limits."""
+    batch: list[tuple[int, list[str]]] = []
+    for item in encoded:
+        width = len(item[1])  # the longest so far: the list is sorted by length
+        if batch and (
+            len(batch) >= MAX_BATCH_SENTENCES or width * (len(batch) + 1) > MAX_BATCH_TOKENS
+        ):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
