@@ -80,7 +80,10 @@ def warraq(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture
 def sample_project(tmp_path: Path) -> Path:
-    """A copy of the repository's sample project (configuration, source, catalogs)."""
+    """A copy of the repository's sample project (configuration, source, catalogs).
+
+    The glossary is left out: tests that need it copy it (see ``with_glossary``).
+    """
     target = tmp_path / "sample"
     target.mkdir()
     shutil.copy2(REPO / "warraq.toml", target / "warraq.toml")
@@ -88,6 +91,12 @@ def sample_project(tmp_path: Path) -> Path:
     if (REPO / "locales").is_dir():
         shutil.copytree(REPO / "locales", target / "locales")
     return target
+
+
+def with_glossary(project: Path) -> Path:
+    """Give ``project`` the sample's glossary."""
+    shutil.copy2(REPO / "glossary.toml", project / "glossary.toml")
+    return project
 
 
 def copy_fixture(relative: str, tmp_path: Path) -> Path:

@@ -13,7 +13,7 @@ from warraq.glossary import Glossary, Term, load_glossary
 from warraq.structure import structure_source
 from warraq.translation import Status
 
-from .conftest import REPO, Runner
+from .conftest import REPO, Runner, with_glossary
 
 GLOSSARY = Glossary(
     (
@@ -107,7 +107,7 @@ def test_sample_glossary_loads_and_matches() -> None:
 
 
 def test_sample_catalogs_have_no_findings(warraq: Runner, sample_project: Path) -> None:
-    (sample_project / "glossary.toml").write_bytes((REPO / "glossary.toml").read_bytes())
+    with_glossary(sample_project)
     result = warraq("check", cwd=sample_project)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == "no findings\n"
@@ -133,7 +133,7 @@ def _inject(text: str, translation: str, index: int) -> tuple[str, str] | None:
 
 
 def test_injected_failures_are_each_reported_once(warraq: Runner, sample_project: Path) -> None:
-    (sample_project / "glossary.toml").write_bytes((REPO / "glossary.toml").read_bytes())
+    with_glossary(sample_project)
     path = sample_project / "locales" / "fr" / "LC_MESSAGES" / "france-qatar-security.po"
     with path.open("rb") as handle:
         catalog = read_po(handle)

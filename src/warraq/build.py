@@ -17,10 +17,11 @@ from pathlib import Path
 
 from warraq.buildstate import BuildState, job_digest
 from warraq.catalogs import load_translation
-from warraq.check import configured_entries, project_glossary, run_checks
+from warraq.check import configured_entries, run_checks
 from warraq.config import Format, Project, output_stem
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
+from warraq.glossary import project_glossary
 from warraq.model import Document
 from warraq.render import RENDERERS
 from warraq.render.job import EditionJob

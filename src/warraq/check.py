@@ -16,7 +16,7 @@ from typing import Literal
 
 from warraq.catalogs import load_translation
 from warraq.config import DocumentConfig, Project
-from warraq.glossary import Glossary, load_glossary, rendering_pattern
+from warraq.glossary import Glossary, project_glossary, rendering_pattern
 from warraq.inline import Markup, emphasis_spans
 from warraq.model import Document
 from warraq.structure import load_document
@@ -227,10 +227,10 @@ def check_glossary(entry: Entry, context: Context) -> Iterator[str]:
     for term in context.glossary.terms_in(entry.source):
         rendering = term.renderings.get(entry.language)
         if rendering and not rendering_pattern(rendering).search(entry.translation):
-            yield f"glossary: '{term.source}' must be rendered '{rendering}'"
+            yield f"'{term.source}' must be rendered '{rendering}'"
         for variant in term.forbidden.get(entry.language, ()):
             if rendering_pattern(variant).search(entry.translation):
-                yield f"glossary: '{variant}' is a forbidden rendering of '{term.source}'"
+                yield f"'{variant}' is a forbidden rendering of '{term.source}'"
 
 
 def _balanced(text: str, opening: str, closing: str) -> bool:
@@ -371,14 +371,6 @@ def check_entry(entry: Entry, context: Context) -> Iterator[Finding]:
             continue
         for message in check.function(entry, context):
             yield finding(check.name, check.level, message)
-
-
-def project_glossary(project: Project) -> Glossary:
-    """The project's glossary: the configured file, else ``glossary.toml`` if present."""
-    path = project.path(project.glossary) if project.glossary else project.root / "glossary.toml"
-    if project.glossary is None and not path.is_file():
-        return Glossary()
-    return load_glossary(path, project.target_languages)
 
 
 def configured_entries(

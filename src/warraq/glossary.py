@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from warraq.config import Project
 from warraq.errors import WarraqError
 
 _HARAKAT = re.compile(r"[\u064b-\u065f\u0670\u0640]")
@@ -51,12 +52,24 @@ class Term:
     line: int = 0
 
     def pattern(self) -> re.Pattern[str]:
-        """A regular expression finding the term, with clitics, in folded Arabic text."""
-        folded = re.escape(fold_arabic(self.source))
-        stem = folded
-        if self.source.startswith("ال"):
-            stem = f"(?:{folded}|لل{re.escape(fold_arabic(self.source)[2:])})"
-        return re.compile(rf"(?<!\w)(?:[وف]?[بكل]?){stem}(?!\w)")
+        """A regular expression finding the term, with clitics, in folded Arabic text.
+
+        The term itself is group ``term``, or ``contracted`` for the ``لل`` form
+        (ل + الأمن = للأمن), whose article the clitic absorbed.
+        """
+        folded = fold_arabic(self.source)
+        forms = rf"[وف]?[بكل]?(?P<term>{re.escape(folded)})"
+        if folded.startswith("ال") and len(folded) > 2:
+            forms += rf"|[وف]?ل(?P<contracted>{re.escape(folded[1:])})"
+        return re.compile(rf"(?<!\w)(?:{forms})(?!\w)")
+
+    def spans_in(self, folded_text: str) -> list[tuple[int, int]]:
+        """Where the term itself (clitics left out) occurs in folded Arabic text."""
+        spans = []
+        for match in self.pattern().finditer(folded_text):
+            group = "term" if match.group("term") is not None else "contracted"
+            spans.append(match.span(group))
+        return spans
 
     def occurs_in(self, source_text: str) -> bool:
         """True when the term occurs in ``source_text``."""
@@ -147,3 +160,11 @@ def _term(entry: Any, index: int, line: int, path: Path, languages: tuple[str, .
     if not isinstance(note, str):
         raise WarraqError(f"{where}: 'note' must be a text")
     return Term(source.strip(), renderings, forbidden, note, line)
+
+
+def project_glossary(project: Project) -> Glossary:
+    """The project's glossary: the configured file, else ``glossary.toml`` if present."""
+    path = project.path(project.glossary) if project.glossary else project.root / "glossary.toml"
+    if project.glossary is None and not path.is_file():
+        return Glossary()
+    return load_glossary(path, project.target_languages)

@@ -32,6 +32,7 @@ from warraq.catalogs import (
 from warraq.config import Project
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
+from warraq.glossary import project_glossary
 from warraq.lock import exclusive_lock
 from warraq.pofile import PoCatalog, render_po
 from warraq.progress import NoProgress, Progress
@@ -40,6 +41,7 @@ from warraq.text import has_arabic, normalise_spaces
 from warraq.translate.argos import ArgosEngine
 from warraq.translate.engine import Engine, EngineFactory, PairTranslator, Processor
 from warraq.translate.fake import FakeEngine
+from warraq.translate.protect import GlossaryShield
 from warraq.translation import Status
 
 ENGINES: dict[str, EngineFactory] = {
@@ -140,7 +142,14 @@ def translate(
         for job in jobs:
             job.file.save()
         try:
-            _run(jobs, translators, options.processors, progress)
+            glossary = project_glossary(project)
+            processors = {
+                language: (*options.processors, GlossaryShield(glossary, language))
+                if glossary.terms
+                else options.processors
+                for language in languages
+            }
+            _run(jobs, translators, processors, progress)
         finally:
             progress.finish()
         for job in jobs:
@@ -213,7 +222,7 @@ def _previous_template(path: Path) -> PoCatalog | None:
 def _run(
     jobs: list[_Job],
     translators: dict[str, PairTranslator],
-    processors: Sequence[Processor],
+    processors: dict[str, tuple[Processor, ...]],
     progress: Progress,
 ) -> None:
     """Translate every job's entries, saving each catalog after every batch."""
@@ -225,11 +234,12 @@ def _run(
             continue
         label = f"{job.summary.document} [{job.summary.language}]"
         progress.update(done, label)
-        prepared = [_before(text, processors) for text in job.todo]
+        chain = processors[job.summary.language]
+        prepared = [_before(text, chain) for text in job.todo]
         for batch in translator.translate(prepared):
             for index, output in batch:
                 source = job.todo[index]
-                text = _after(source, output, processors)
+                text = _after(source, output, chain)
                 if _is_refused(source, text):
                     job.summary.refused.append(source)
                     continue
