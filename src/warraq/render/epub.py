@@ -12,6 +12,7 @@ inputs and ``SOURCE_DATE_EPOCH`` give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -218,25 +219,19 @@ def render_epub(job: EditionJob) -> bytes:
     )
     project_templates = job.project.path(job.project.templates_dir)
     environment = template_environment(project_templates)
-    overridden = [
-        name for name in TEMPLATES if (project_templates / "epub" / name).is_file()
-    ]
+    overridden = [name for name in TEMPLATES if (project_templates / "epub" / name).is_file()]
     book = plan_book(job, view, overridden=overridden)
-    faces = choose_faces(view, find_faces())
-    fonts_css = [_font_stub(face) for face in faces]
     files: dict[str, bytes] = {}
     files["META-INF/container.xml"] = _render(environment, "container.xml", book=book)
-    stylesheet = _render(environment, "book.css", book=book, fonts=fonts_css)
     documents = {"EPUB/nav.xhtml": _render(environment, "nav.xhtml", book=book, root="")}
     for chapter in book.chapters:
         documents[f"EPUB/{chapter.href}"] = _render(
             environment, "section.xhtml", book=book, chapter=chapter, root="../"
         )
-    text: list[str] = []
-    for name, data in documents.items():
-        text.append(_text_of(name, data))
-    characters = characters_to_keep(text)
-    fonts = tuple(_embed(face, characters) for face in faces)
+    trees = [_check_well_formed(name, data) for name, data in documents.items()]
+    planned = plan_fonts(styled_characters(trees), find_faces(), exact="book.css" not in overridden)
+    fonts = tuple(_embed(face, characters) for face, characters in planned)
+    stylesheet = _render(environment, "book.css", book=book, fonts=fonts)
     package = _render(environment, "package.opf", book=book, fonts=fonts)
     _check_well_formed("EPUB/package.opf", package)
     _check_well_formed("META-INF/container.xml", files["META-INF/container.xml"])
@@ -257,12 +252,6 @@ def _render(environment: jinja2.Environment, name: str, **context: object) -> by
         line = getattr(error, "lineno", None)
         at = f", line {line}" if line else ""
         raise WarraqError(f"{where}{at}: template error: {error}") from None
-
-
-def _text_of(name: str, data: bytes) -> str:
-    """The text a reader sees in one XHTML document; a malformed one is an error."""
-    root = _check_well_formed(name, data)
-    return "".join(root.itertext())
 
 
 def _check_well_formed(name: str, data: bytes) -> ET.Element:
@@ -320,9 +309,7 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
     modified = _modified(job)
     identifier = uuid.uuid5(
         IDENTIFIER_NAMESPACE,
-        "/".join(
-            (job.document_config.name, source, target, job.edition.layout, job.edition.name)
-        ),
+        "/".join((job.document_config.name, source, target, job.edition.layout, job.edition.name)),
     )
     rows = [row for chapter in chapters for row in _chapter_rows(chapter)]
     return Book(
@@ -409,9 +396,7 @@ def plan_chapters(
             groups.append([row])
         else:
             groups[-1].append(row)
-    title_side = next(
-        (side for side in view.title if side.language == language), view.title[0]
-    )
+    title_side = next((side for side in view.title if side.language == language), view.title[0])
     chapters = [Chapter("front", None, _nest(groups[0], contexts), title_side.text, True)]
     for rows in groups[1:]:
         heading = rows[0]
@@ -543,7 +528,7 @@ def plan_accessibility(
             "translation, side by side on wide screens and one after the other on narrow ones.",
         ]
     else:
-        summary = [f"The {target} translation of a {source} text."]
+        summary = [f"The {target} translation of a text written in {source}."]
     summary.append(
         "The text is reflowable, with no images, audio or video. Every passage is marked "
         "with its language and direction, so that text-to-speech can switch voices."
@@ -600,65 +585,119 @@ def _language_name(language: str) -> str:
 # Fonts ---------------------------------------------------------------------------
 
 
-def choose_faces(view: EditionView, faces: Iterable[Face]) -> tuple[Face, ...]:
-    """The faces the book needs: regular always; bold and italic when used and complete.
+_BOLD_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th"})
+_ITALIC_TAGS = frozenset({"em", "i", "cite"})
+StyleKey = tuple[str, int, str]
+"""A font family, weight and style, as CSS asks for them."""
 
-    A bold or italic face that lacks a character the book sets in that script is
-    left out, so the browser synthesises it from the regular face instead of
-    mixing two fonts inside a word.
+
+def styled_characters(documents: Iterable[ET.Element]) -> dict[StyleKey, set[str]]:
+    """The characters of each family, weight and style, as the theme's stylesheet sets them.
+
+    This follows the theme's rules: right-to-left elements in Amiri, left-to-right
+    ones in EB Garamond except Latin runs of undetermined language (which keep
+    their Arabic parent's font); headings and ``strong`` bold; ``em`` italic.
     """
-    htmls = [str(row.source.html) + str(row.target.html) for row in view.rows]
-    uses_italic = any("<em>" in html for html in htmls)
-    arabic_text: set[str] = set()
-    latin_text: set[str] = set()
-    for side in _all_sides(view):
-        (arabic_text if side.direction == "rtl" else latin_text).update(side.text)
-    chosen = []
-    for face in faces:
-        if face.style == "italic" and not uses_italic:
-            continue
-        if face.weight == 400 and face.style == "normal":
-            chosen.append(face)
-            continue
-        needed = arabic_text if face.family == ARABIC_FAMILY else latin_text
-        if _covers(face, needed):
-            chosen.append(face)
-    return tuple(chosen)
+    found: dict[StyleKey, set[str]] = {}
+
+    def add(key: StyleKey, text: str | None) -> None:
+        if text:
+            found.setdefault(key, set()).update(text)
+
+    def walk(element: ET.Element, key: StyleKey) -> None:
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "head":
+            return
+        family, weight, style = key
+        direction = element.get("dir")
+        language = element.get("lang") or ""
+        if direction == "rtl":
+            family = ARABIC_FAMILY
+        elif direction == "ltr" and not (language == "und" or language.startswith("und-")):
+            family = LATIN_FAMILY
+        if tag in _BOLD_TAGS:
+            weight = 700
+        if tag in _ITALIC_TAGS:
+            style = "italic"
+        inner = (family, weight, style)
+        add(inner, element.text)
+        for child in element:
+            walk(child, inner)
+            add(inner, child.tail)
+
+    for root in documents:
+        walk(root, (LATIN_FAMILY, 400, "normal"))
+    return found
 
 
-def _all_sides(view: EditionView) -> Iterator[Side]:
-    yield from view.title
-    for row in view.rows:
-        yield row.source
-        yield row.target
+def plan_fonts(
+    styled: Mapping[StyleKey, set[str]], faces: Iterable[Face], *, exact: bool = True
+) -> list[tuple[Face, frozenset[str]]]:
+    """Which faces to embed, each with the characters its subset must hold.
+
+    A character EB Garamond lacks (an Arabic digit in French text) is drawn by
+    Amiri, the next font in the stack. A bold or italic face that lacks a
+    character it would have to draw is left out, so the browser synthesises it
+    from the regular face rather than mixing two fonts inside a word. With
+    ``exact`` false (a project's own stylesheet, whose rules warraq cannot
+    follow) every face gets every character of the book.
+    """
+    faces = tuple(faces)
+    if not exact:
+        everything = characters_to_keep("".join(chars) for chars in styled.values())
+        return [(face, everything) for face in faces]
+    regular = {
+        face.family: _cmap(face.path)
+        for face in faces
+        if face.weight == 400 and face.style == "normal"
+    }
+    wanted: dict[StyleKey, set[str]] = {}
+    for (family, weight, style), chars in sorted(styled.items()):
+        drawn = {char for char in chars if unicodedata.category(char) not in _UNDRAWN}
+        if family == LATIN_FAMILY and ARABIC_FAMILY in regular:
+            covered = regular.get(LATIN_FAMILY, frozenset())
+            fallback = {char for char in drawn if ord(char) not in covered}
+            drawn -= fallback
+            if fallback:
+                wanted.setdefault((ARABIC_FAMILY, weight, style), set()).update(fallback)
+        if drawn:
+            wanted.setdefault((family, weight, style), set()).update(drawn)
+    chosen: dict[Face, set[str]] = {}
+    for (family, weight, style), chars in sorted(wanted.items()):
+        covered = regular.get(family, frozenset())
+        needed = {char for char in chars if ord(char) in covered}
+        candidates = sorted(
+            (face for face in faces if face.family == family),
+            key=lambda face: (face.style != style, abs(face.weight - weight)),
+        )
+        for face in candidates:
+            if all(ord(char) in _cmap(face.path) for char in needed):
+                chosen.setdefault(face, set()).update(needed)
+                break
+    order = {face: index for index, face in enumerate(faces)}
+    return [
+        (face, characters_to_keep(chars))
+        for face, chars in sorted(chosen.items(), key=lambda item: order[item[0]])
+    ]
 
 
-def _covers(face: Face, characters: set[str]) -> bool:
+_UNDRAWN = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _cmap(path: Path) -> frozenset[int]:
+    return _cmap_cached(path)
+
+
+@functools.cache
+def _cmap_cached(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    with TTFont(face.path, lazy=True) as font:
-        cmap = font.getBestCmap()
-    return all(
-        ord(char) in cmap
-        for char in characters
-        if unicodedata.category(char) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _FontStub:
-    family: str
-    weight: int
-    style: str
-    href: str
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def _font_href(face: Face) -> str:
     return f"fonts/{face.path.name}"
-
-
-def _font_stub(face: Face) -> _FontStub:
-    return _FontStub(face.family, face.weight, face.style, _font_href(face))
 
 
 def _embed(face: Face, characters: frozenset[str]) -> Font:
