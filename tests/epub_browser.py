@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,7 +69,7 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".xhtml": "application/xhtml+xml",
         ".css": "text/css",
@@ -152,9 +152,7 @@ def _platform_fonts(page: Any, selector: str) -> list[dict[str, Any]]:
         session.detach()
 
 
-def measure_chapter(
-    context: Any, url: str, width: int, screenshot: Path | None = None
-) -> Measure:
+def measure_chapter(context: Any, url: str, width: int, screenshot: Path | None = None) -> Measure:
     """Open ``url`` at ``width`` CSS pixels; measure its first pair; save a screenshot."""
     page = context.new_page()
     try:
@@ -177,7 +175,7 @@ def screenshot_book(epub: Path, out: Path) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         root = extract(epub, Path(tmp))
-        pages = sorted((root / "text").glob("*.xhtml")) + [root / "nav.xhtml"]
+        pages = [*sorted((root / "text").glob("*.xhtml")), root / "nav.xhtml"]
         with serve(root) as base, open_browser() as context:
             for document in pages:
                 for width in (WIDE, NARROW):

@@ -201,6 +201,11 @@ class Book:
         """The primary language's direction, and so the page-progression direction."""
         return text_direction(self.language)
 
+    @property
+    def attributes(self) -> Markup:
+        """``lang``, ``xml:lang`` and ``dir`` of the primary language."""
+        return _attributes(self.language, self.direction)
+
 
 # Rendering -----------------------------------------------------------------------
 
@@ -228,13 +233,18 @@ def render_epub(job: EditionJob) -> bytes:
         documents[f"EPUB/{chapter.href}"] = _render(
             environment, "section.xhtml", book=book, chapter=chapter, root="../"
         )
-    trees = [_check_well_formed(name, data) for name, data in documents.items()]
+    trees = [
+        _check_well_formed(
+            name, data, "nav.xhtml" if name.endswith("nav.xhtml") else "section.xhtml"
+        )
+        for name, data in documents.items()
+    ]
     planned = plan_fonts(styled_characters(trees), find_faces(), exact="book.css" not in overridden)
     fonts = tuple(_embed(face, characters) for face, characters in planned)
     stylesheet = _render(environment, "book.css", book=book, fonts=fonts)
     package = _render(environment, "package.opf", book=book, fonts=fonts)
-    _check_well_formed("EPUB/package.opf", package)
-    _check_well_formed("META-INF/container.xml", files["META-INF/container.xml"])
+    _check_well_formed("EPUB/package.opf", package, "package.opf")
+    _check_well_formed("META-INF/container.xml", files["META-INF/container.xml"], "container.xml")
     files["EPUB/package.opf"] = package
     files["EPUB/css/book.css"] = stylesheet
     files.update(documents)
@@ -254,13 +264,14 @@ def _render(environment: jinja2.Environment, name: str, **context: object) -> by
         raise WarraqError(f"{where}{at}: template error: {error}") from None
 
 
-def _check_well_formed(name: str, data: bytes) -> ET.Element:
+def _check_well_formed(name: str, data: bytes, template: str) -> ET.Element:
+    """``data`` parsed; malformed XML (from a project's own template) is an error naming it."""
     try:
         return ET.fromstring(data)
     except ET.ParseError as error:
         raise WarraqError(
-            f"{name}: the EPUB templates produced malformed XML ({error}); "
-            f"fix the template epub/{Path(name).name} in templates/ or remove it"
+            f"{name}: the template epub/{template} produced malformed XML ({error}); "
+            f"fix templates/epub/{template} or remove it to use the theme's"
         ) from None
 
 
