@@ -554,8 +554,8 @@ def test_draft_marks_missing_and_fuzzy_passages(books: Books) -> None:
     fuzzy = [e for c in contents for e in c.iterfind(".//h:span[@class='warraq-fuzzy']", NS)]
     assert len(missing) == 1 and text(missing[0]) == "[traduction manquante]"
     assert len(fuzzy) == 1
-    notice = [e for c in contents for e in c.iterfind(".//h:p[@class='draft-notice']", NS)]
-    assert len(notice) == 2
+    notices = [e for c in contents for e in c.iterfind(".//h:div[@class='draft-notice']", NS)]
+    assert [[p.get("lang") for p in notice] for notice in notices] == [["ar", "fr"]]
     stylesheet = book.archive.read(book.href("css/book.css")).decode()
     assert ".warraq-missing" in stylesheet and ".warraq-fuzzy" in stylesheet
 

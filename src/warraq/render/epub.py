@@ -179,9 +179,8 @@ class Book:
     titles: tuple[Text, ...]
     title_sides: tuple[Side, ...]  # for the title page, with inline markup
     title_segments: tuple[str, ...]  # the title's segment id, when the document has one
-    creators: tuple[Text, ...]  # the author's name in each language, primary first
     subjects: tuple[Text, ...]
-    authors: tuple[Text, ...]  # for the title page
+    authors: tuple[Text, ...]  # the author's name as written in each language, primary first
     dates: tuple[Text, ...]  # for the title page
     chapters: tuple[Chapter, ...]
     nav: tuple[NavEntry, ...]
@@ -292,12 +291,12 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
     config = job.document_config
     title_sides = {side.language: side for side in view.title}
     titles = tuple(
-        Text(title_sides[language].text, language, text_direction(language))
+        _titled(title_sides[language].text, language)
         for language in languages
         if language in title_sides
     )
     if not titles:  # translation-only with no translated title: the source title
-        titles = (Text(view.title[0].text, source, text_direction(source)),)
+        titles = (_titled(view.title[0].text, source),)
     title_page_sides = tuple(
         title_sides[language] for language in languages if language in title_sides
     ) or (view.title[0],)
@@ -333,7 +332,6 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
         titles=titles,
         title_sides=title_page_sides,
         title_segments=(job.document.meta.title.id,) if job.document.meta.title else (),
-        creators=tuple(names),
         subjects=tuple(subjects),
         authors=tuple(names),
         dates=dates if bilingual else dates[:1],
@@ -349,6 +347,14 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
             for key in WORDS
         },
     )
+
+
+def _titled(text: str, language: str) -> Text:
+    """A title in ``language``; a fallback title (the document's file name) in Latin
+    letters is not tagged as Arabic."""
+    if text_direction(language) == "rtl" and not has_arabic(text):
+        return Text(text, "und-Latn" if has_latin(text) else "und", "ltr")
+    return Text(text, language, text_direction(language))
 
 
 def _guess_text(text: str, given: Mapping[str, str], language: str, source: str) -> Text:
