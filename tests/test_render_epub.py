@@ -183,6 +183,20 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
         options = BuildOptions(formats=("epub",), languages=("fr",), draft=True)
         (draft_file,) = build(load_project(draft), options)
     files["draft.ar-fr.epub"] = draft_file
+    # The translation leads: French first in the metadata, pages turn left to right.
+    primary = root / "primary"
+    shutil.copytree(qanat, primary, ignore=shutil.ignore_patterns("build"))
+    config = primary / "warraq.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'layout = "side-by-side"\n',
+            'layout = "side-by-side"\nprimary_language = "translation"\n',
+        ),
+        encoding="utf-8",
+    )
+    files["primary.ar-fr.epub"] = next(
+        path for path in build_project(primary) if path.name == "qanat.ar-fr.epub"
+    )
     return Books(sample, qanat, draft, files)
 
 
@@ -216,6 +230,7 @@ EDITIONS = [
     "qanat.ar-fr.epub",
     "qanat.fr.epub",
     "draft.ar-fr.epub",
+    "primary.ar-fr.epub",
 ]
 
 
@@ -342,18 +357,8 @@ def test_accessibility_metadata_tells_the_truth(books: Books) -> None:
     assert "draft" in draft.meta("schema:accessibilitySummary")[0]
 
 
-def test_primary_language_translation_leads(tmp_path: Path) -> None:
-    project = copy_fixture("epub/qanat", tmp_path)
-    config = project / "warraq.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            'layout = "side-by-side"\n',
-            'layout = "side-by-side"\nprimary_language = "translation"\n',
-        ),
-        encoding="utf-8",
-    )
-    build_project(project)
-    book = Epub.open(project / "build" / "qanat.ar-fr.epub")
+def test_primary_language_translation_leads(books: Books) -> None:
+    book = Epub.open(books.files["primary.ar-fr.epub"])
     assert [e.text for e in book.metadata("dc:language")] == ["fr", "ar"]
     assert [t.get(XML_LANG) for t in book.metadata("dc:title")] == ["fr", "ar"]
     spine = book.package.find("opf:spine", NS)
