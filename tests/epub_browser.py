@@ -33,15 +33,6 @@ CHROMIUM_ARGS = [
 WIDE, NARROW = 1000, 400
 
 
-def chromium_available() -> bool:
-    """True when Debian's Chromium and the playwright package are both installed."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return CHROMIUM.is_file()
-
-
 def extract(epub: Path, folder: Path) -> Path:
     """Unzip ``epub`` into ``folder`` and return the folder holding the package."""
     with zipfile.ZipFile(epub) as archive:

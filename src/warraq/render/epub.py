@@ -783,6 +783,13 @@ def check_characters(job: EditionJob) -> None:
                 f"({_preview(translated)}) contains {_describe(bad)}, which an EPUB cannot "
                 "hold; remove it from the msgstr"
             )
+    author = document.meta.author or ""
+    bad = next((char for char in author if _forbidden(char)), None)
+    if bad is not None:
+        raise WarraqError(
+            f"{source_file}: the author ({_preview(author)}) contains {_describe(bad)}, "
+            "which an EPUB cannot hold; remove it from the front matter"
+        )
     config = job.document_config
     for key, mapping in (
         ("title", config.titles),
