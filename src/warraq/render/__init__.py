@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from warraq.render.epub import render_epub
 from warraq.render.job import EditionJob
 
 Renderer = Callable[[EditionJob], bytes]
 """``renderer(job) -> bytes``: the whole output file, written atomically by the caller."""
 
-RENDERERS: dict[str, Renderer] = {}
+RENDERERS: dict[str, Renderer] = {"epub": render_epub}
