@@ -20,7 +20,7 @@ from warraq.glossary import Glossary, project_glossary, rendering_pattern
 from warraq.inline import Markup, emphasis_spans
 from warraq.model import Document
 from warraq.structure import load_document
-from warraq.text import is_arabic_letter, western_digits
+from warraq.text import has_arabic, is_arabic_letter, western_digits
 from warraq.translation import Status, Translation
 
 Level = Literal["error", "warning"]
@@ -118,8 +118,17 @@ def check_untranslated(entry: Entry, context: Context) -> Iterator[str]:
 
 
 def check_arabic_letters(entry: Entry, context: Context) -> Iterator[str]:
-    """Arabic letters left in a French or English translation."""
-    letters = "".join(sorted({c for c in entry.translation if is_arabic_letter(c)}))
+    """Arabic letters left in a French or English translation.
+
+    A glossary term whose required rendering is Arabic (a word the translation
+    quotes on purpose) does not count.
+    """
+    text = entry.translation
+    for term in context.glossary.terms_in(entry.source):
+        rendering = term.renderings.get(entry.language, "")
+        if has_arabic(rendering):
+            text = rendering_pattern(rendering).sub("", text)
+    letters = "".join(sorted({c for c in text if is_arabic_letter(c)}))
     if letters:
         yield f"Arabic letters left in the translation: {letters}"
 
@@ -153,12 +162,15 @@ def check_length_ratio(entry: Entry, context: Context) -> Iterator[str]:
         yield f"length ratio {ratio:.2f} is outside this document's usual {low:.2f}–{high:.2f}"
 
 
+# A list item may end with ; or : where the source has a full stop (French usage).
 _END_KINDS = {
     "?": "question",
     "؟": "question",
     "!": "exclamation",
     ".": "statement",
     "…": "statement",
+    ";": "statement",
+    ":": "statement",
 }
 _CLOSERS = "\"'”’»)]*_ \u00a0\u202f"
 
