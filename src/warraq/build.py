@@ -8,21 +8,27 @@ and write it atomically.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import time
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from warraq.catalogs import load_translation
+from warraq.catalogs import catalog_path, load_translation
 from warraq.config import Format, Project, output_stem
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
 from warraq.model import Document
 from warraq.render import RENDERERS
+from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces, missing_glyphs
 from warraq.render.job import EditionJob
+from warraq.render.view import build_view, label
 from warraq.structure import load_document
 from warraq.translation import Status, Translation
+from warraq.typography import apply_conventions
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
@@ -38,6 +44,7 @@ class BuildOptions:
     draft: bool = False
     reviewed_only: bool = False
     pdf_variant: str | None = None
+    jobs: int | None = None  # parallel rendering processes; None: one per core
 
 
 Report = Callable[[str], None]
@@ -60,18 +67,116 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
             "nothing to build: no edition matches the given --format, --to, --document"
         )
     check_translations(project, documents, translations, options)
-    written = []
     for job in jobs:
-        renderer = RENDERERS.get(job.format)
-        if renderer is None:
+        if job.format not in RENDERERS:
             raise WarraqError(f"no renderer for format '{job.format}' in this version of warraq")
-        started = time.perf_counter()
-        data = renderer(job)
+    check_glyphs(jobs)
+    return render_jobs(jobs, options.jobs, report)
+
+
+def _render(job: EditionJob) -> tuple[bytes, float]:
+    started = time.perf_counter()
+    data = RENDERERS[job.format](job)
+    return data, time.perf_counter() - started
+
+
+def render_jobs(jobs: list[EditionJob], workers: int | None, report: Report) -> list[Path]:
+    """Render every job and write its output atomically; independent jobs run in parallel.
+
+    ``workers`` processes (default: one per core, at most one per job). A job
+    that fails stops the build; outputs already written are complete files.
+    """
+    count = min(len(jobs), workers or os.cpu_count() or 1)
+    written: list[Path] = []
+
+    def write(job: EditionJob, data: bytes, seconds: float) -> None:
         write_bytes_atomic(job.output, data)
         written.append(job.output)
-        seconds = time.perf_counter() - started
         report(f"wrote {job.output} ({len(data) / 1024:.0f} KB, {seconds:.1f} s)")
-    return written
+
+    if count <= 1:
+        for job in jobs:
+            write(job, *_render(job))
+        return written
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        futures = {pool.submit(_render, job): job for job in jobs}
+        try:
+            for future in as_completed(futures):
+                write(futures[future], *future.result())
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    order = {job.output: index for index, job in enumerate(jobs)}
+    return sorted(written, key=order.__getitem__)
+
+
+def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
+    """Every text ``job``'s edition prints, as ``(where, text)``: where names the file and place."""
+    project, config, document = job.project, job.document_config, job.document
+    source_name = str(config.source)
+    catalog = catalog_path(project, config.name, job.language)
+    try:
+        catalog_name = str(catalog.relative_to(project.root))
+    except ValueError:
+        catalog_name = str(catalog)
+    view = build_view(
+        document,
+        job.translation,
+        config,
+        job.edition,
+        date=job.date,
+        draft=job.draft,
+        typography=True,
+    )
+    source, target = document.meta.language, job.language
+    yield "the title page (title)", view.title[0].text + view.title[1].text
+    if view.author:
+        yield "the title page (author)", view.author[0] + view.author[1]
+    yield "the title page (date)", view.date[0] + view.date[1]
+    for key in ("contents", "draft", "missing", "bilingual", "translated"):
+        for language in (source, target):
+            yield "the edition's headings", label(key, language, source=source, target=target)
+    for block in document.text_blocks():
+        for segment in block.segments:
+            if job.edition.layout == "side-by-side":
+                yield f"{source_name} line {block.line} ({segment.id})", segment.text
+            rendering = job.translation.lookup(segment.text)
+            if rendering.text:
+                text = apply_conventions(rendering.text, job.language)
+                yield f"{catalog_name} ({segment.id})", text
+
+
+def check_glyphs(jobs: list[EditionJob]) -> None:
+    """Refuse to render an edition holding a character its fonts cannot draw.
+
+    The error lists each character, its code point and name, and where it occurs.
+    """
+    faces = find_faces()
+    problems: dict[str, list[str]] = {}
+    checked: set[tuple[str, str, str, bool]] = set()
+    for job in jobs:
+        key = (job.document_config.name, job.language, job.edition.layout, job.draft)
+        if key in checked:
+            continue
+        checked.add(key)
+        for char, places in missing_glyphs(edition_texts(job), faces).items():
+            known = problems.setdefault(char, [])
+            known.extend(place for place in places if place not in known)
+    if not problems:
+        return
+    lines = []
+    for char, places in sorted(problems.items()):
+        name = unicodedata.name(char, "unnamed character")
+        shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+        lines.append(f"  U+{ord(char):04X} {char!r} {name}: {shown}")
+    raise WarraqError(
+        f"{len(problems)} characters have no glyph in the edition's fonts "
+        f"({ARABIC_FAMILY}, {LATIN_FAMILY}); replace them in the source or the catalogs "
+        "(nothing was written):\n" + "\n".join(lines)
+    )
 
 
 def plan_jobs(

@@ -88,6 +88,12 @@ def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] |
 )
 @click.option("--reviewed-only", is_flag=True, help="Refuse unreviewed machine translation.")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="Archival or tagged PDF.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Editions rendered at once, each in its own process (default: one per core).",
+)
 @click.pass_context
 def build_command(
     ctx: click.Context,
@@ -99,6 +105,7 @@ def build_command(
     draft: bool,
     reviewed_only: bool,
     pdf_variant: str | None,
+    jobs: int | None,
 ) -> None:
     """Build the bilingual editions from the catalogs (offline; never translates).
 
@@ -115,6 +122,7 @@ def build_command(
         draft=draft,
         reviewed_only=reviewed_only,
         pdf_variant=pdf_variant,
+        jobs=jobs,
     )
     build(project, options, report=click.echo)
 

@@ -1,9 +1,10 @@
 """Typographic conventions applied to translated text at render time (French spacing).
 
-French typesetting puts a thin no-break space (U+202F) before ``; : ! ?`` and
-inside guillemets. Translators and machine translation often type an ordinary
-space, a no-break space or none at all; :func:`french_spacing` brings all of
-them to the same thin no-break space, so a question mark never starts a line.
+French typesetting puts a thin no-break space (U+202F) before ``; : ! ?``,
+inside guillemets and between a number and ``%``. Translators and machine
+translation often type an ordinary space, a no-break space or none at all;
+:func:`french_spacing` brings all of them to the same thin no-break space, so
+a question mark never starts a line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _SPACE = "[ \u00a0\u2009\u202f]"
 # the text, a space or closing punctuation (so "10:30", "http://" and "a:b" are
 # left alone).
 _HIGH_PUNCTUATION = re.compile(rf"(?P<before>[^\s]){_SPACE}*(?P<marks>[!?;:]+)(?=$|[\s»)\]”’.,…])")
+_PERCENT = re.compile(rf"(?<=\d){_SPACE}+(?=%)")
 _AFTER_OPENING_GUILLEMET = re.compile(rf"«{_SPACE}*(?=\S)")
 _BEFORE_CLOSING_GUILLEMET = re.compile(rf"(?<=\S){_SPACE}*»")
 # After these, a following mark is not separated: "(?)" or "«?» ".
@@ -43,7 +45,10 @@ def french_spacing(text: str) -> str:
     True
     >>> french_spacing(french_spacing("«Non» (?)")) == "«\\u202fNon\\u202f» (?)"
     True
+    >>> french_spacing("70 % et 5%") == "70\\u202f% et 5%"
+    True
     """
+    text = _PERCENT.sub(THIN_NO_BREAK_SPACE, text)
     text = _AFTER_OPENING_GUILLEMET.sub("«" + THIN_NO_BREAK_SPACE, text)
     text = _BEFORE_CLOSING_GUILLEMET.sub(THIN_NO_BREAK_SPACE + "»", text)
     return _HIGH_PUNCTUATION.sub(_space_marks, text)

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import mimetypes
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -317,7 +318,12 @@ def template_context(
                 side: label(name, language, source=source, target=target)
                 for side, language in languages.items()
             }
-            for key, name in (("contents", "contents"), ("draft", "draft"), ("edition", edition))
+            for key, name in (
+                ("contents", "contents"),
+                ("draft", "draft"),
+                ("missing", "missing"),
+                ("edition", edition),
+            )
         },
         "meta": {
             "title": view.title[1].text,
@@ -382,7 +388,10 @@ def render_pdf(job: EditionJob) -> bytes:
             f"warraq fetches nothing from the network and only files inside {templates} "
             "or its own theme: copy the file into the templates folder and refer to it there"
         )
-    data: bytes = document.write_pdf(**options)
+    with warnings.catch_warnings():
+        # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
+        warnings.simplefilter("ignore", ResourceWarning)
+        data: bytes = document.write_pdf(**options)
     return data
 
 
