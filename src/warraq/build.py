@@ -22,7 +22,7 @@ from warraq.config import Format, Project, output_stem
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
 from warraq.model import Document
-from warraq.render import RENDERERS
+from warraq.render import RENDERERS, preload
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces, missing_glyphs
 from warraq.render.job import EditionJob
 from warraq.render.view import build_view, label
@@ -99,7 +99,10 @@ def render_jobs(jobs: list[EditionJob], workers: int | None, report: Report) -> 
             write(job, *_render(job))
         return written
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    fork = "fork" in methods
+    if fork:
+        preload({job.format for job in jobs})  # forked workers inherit the imports
+    context = multiprocessing.get_context("fork" if fork else None)
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         futures = {pool.submit(_render, job): job for job in jobs}
         try:

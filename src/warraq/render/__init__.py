@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from warraq.render.job import EditionJob
@@ -17,3 +18,14 @@ def _render_pdf(job: EditionJob) -> bytes:
 
 
 RENDERERS: dict[str, Renderer] = {"pdf": _render_pdf}
+
+PRELOAD: dict[str, tuple[str, ...]] = {"pdf": ("weasyprint", "warraq.render.pdf")}
+"""Modules a format's renderer imports, loaded once before editions render in
+parallel so that the worker processes share them instead of each importing them."""
+
+
+def preload(formats: set[str]) -> None:
+    """Import the modules the renderers of ``formats`` need."""
+    for fmt in sorted(formats):
+        for module in PRELOAD.get(fmt, ()):
+            importlib.import_module(module)
