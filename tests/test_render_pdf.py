@@ -613,3 +613,35 @@ def test_no_weasyprint_warnings_and_french_spacing(
     assert "«\u202fNous devons" in html and "irrigation.\u202f»" in html
     assert "70\u202f%" in html and "foyers\u202f?" in html
     assert "vie\u202f;" in html
+
+
+def test_a_pair_starting_in_one_column_only_is_moved_whole() -> None:
+    from weasyprint import CSS, HTML
+
+    filler = "<p>filler</p>" * 30
+    words = " ".join(["mot"] * 400)
+    html = f"""<html><head><style>
+      @page {{ size: A6; margin: 10mm }}
+      body {{ font-size: 10pt; line-height: 12pt }}
+      td {{ vertical-align: top; width: 50% }}
+      td.source {{ orphans: 12 }} td.target {{ orphans: 1 }}
+    </style></head><body>{filler}<table dir="rtl">
+      <tr id="pair"><td class="source">{words}</td><td class="target">{words}</td></tr>
+    </table></body></html>"""
+    document = HTML(string=html).render()
+    assert rows_started_unlevel(document) == ["pair"]
+    fixed = HTML(string=html).render(
+        stylesheets=[CSS(string=pdf_module.forced_breaks_css(["pair"]))]
+    )
+    assert rows_started_unlevel(fixed) == []
+
+
+def test_template_mistake_names_file_and_line(water: Path, warraq: Runner) -> None:
+    override = water / "templates" / "pdf" / "book.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("<html>\n<body>{{ view.no_such_thing }}</body></html>\n", encoding="utf-8")
+    result = warraq("build", cwd=water)
+    assert result.exit_code == 1
+    assert "templates/pdf/book.html.j2, line 2" in result.stderr
+    assert "no_such_thing" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -94,6 +94,8 @@ def render_jobs(jobs: list[EditionJob], workers: int | None, report: Report) -> 
         written.append(job.output)
         report(f"wrote {job.output} ({len(data) / 1024:.0f} KB, {seconds:.1f} s)")
 
+    for job in jobs:
+        report(f"typesetting {job.output.name} …")
     if count <= 1:
         for job in jobs:
             write(job, *_render(job))

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import mimetypes
 import re
+import traceback
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import jinja2
 from markupsafe import Markup
 
 from warraq import __version__
@@ -232,6 +234,33 @@ def running_head_chars(geometry: PageGeometry) -> dict[str, int]:
     return {"target": int(half / 1.3), "source": int(half / 1.45)}
 
 
+# Characters per millimetre of line in the default theme's body type (Amiri
+# 11.5pt, EB Garamond 10.25pt), measured on the sample edition.
+_CHARS_PER_MM = {"rtl": 0.67, "ltr": 0.81}
+# A pair splits only when each column has orphans + widows lines (3 + 2 Arabic,
+# 4 + 2 translated), one more for the estimate's error.
+_SPLITTABLE_LINES = {"rtl": 6, "ltr": 7}
+
+
+def short_rows(view: EditionView, geometry: PageGeometry) -> frozenset[str]:
+    """Ids of the pairs too short to split across pages: they move whole instead.
+
+    Line counts are estimated from text lengths; a wrong guess only costs a
+    second layout pass (see :func:`rows_started_unlevel`).
+    """
+    text_width = length_mm(geometry.width) - length_mm(geometry.inner) - length_mm(geometry.outer)
+    column = text_width / 2 - 3.5
+    short = set()
+    for row in view.rows:
+        if row.kind == "heading":
+            continue
+        for side in (row.source, row.target):
+            per_line = max(column * _CHARS_PER_MM[side.direction], 1)
+            if len(side.text) / per_line < _SPLITTABLE_LINES[side.direction]:
+                short.add(row.id)
+    return frozenset(short)
+
+
 @functools.cache
 def _vertical_metrics(path: Path) -> tuple[float, float]:
     """Ascent and descent of a font file, in ems, as HarfBuzz (and so WeasyPrint) reads them."""
@@ -299,6 +328,7 @@ def template_context(
         "side_by_side": side_by_side,
         "page": page_geometry(job),
         "head_chars": running_head_chars(page_geometry(job)),
+        "short_rows": short_rows(view, page_geometry(job)),
         "level": baseline_padding(
             faces, FAMILY_ALIASES[ARABIC_FAMILY], FAMILY_ALIASES[LATIN_FAMILY]
         ),
@@ -356,9 +386,26 @@ def render_html(job: EditionJob) -> tuple[str, Path]:
     environment.filters["css_string"] = css_string
     environment.filters["shorten"] = shorten
     context = template_context(job, view, faces)
-    css = environment.get_template(CSS_TEMPLATE).render(context)
-    html = environment.get_template(HTML_TEMPLATE).render(context, stylesheet=Markup(css))
+    css = _render_template(environment, CSS_TEMPLATE, context)
+    html = _render_template(environment, HTML_TEMPLATE, {**context, "stylesheet": Markup(css)})
     return html, (templates / "pdf").resolve()
+
+
+def _render_template(environment: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render template ``name``; a mistake in it is an error naming its file and line."""
+    try:
+        return environment.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or name}, line {error.lineno}"
+        raise WarraqError(f"{where}: {error.message}; fix the template") from None
+    except jinja2.TemplateError as error:
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename.endswith(".j2")
+        ]
+        where = f"{frames[-1].filename}, line {frames[-1].lineno}" if frames else name
+        raise WarraqError(f"{where}: {error}; fix the template") from None
 
 
 def render_pdf(job: EditionJob) -> bytes:
