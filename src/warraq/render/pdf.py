@@ -210,17 +210,24 @@ def make_fetcher(
 def shorten(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis.
 
-    >>> shorten("Quels sont les principaux domaines\u202f?", 24)
-    'Quels sont les…'
+    Short words (articles, prepositions) do not end a shortened title.
+
+    >>> shorten("Quels sont les principaux domaines de la coopération\u202f?", 42)
+    'Quels sont les principaux domaines…'
+    >>> shorten("كيف تؤثر هذه الدبلوماسية على الاستقرار الإقليمي؟", 32)
+    'كيف تؤثر هذه الدبلوماسية…'
     >>> shorten("Court", 24)
     'Court'
     """
     if len(text) <= limit:
         return text
-    cut = text[: max(limit - 1, 1)]
-    if " " in cut.strip():
-        cut = cut[: cut.rstrip().rfind(" ")]
-    return cut.rstrip(" \u00a0\u202f,;:.،؛-–—") + "…"
+    cut = max(limit - 1, 1)
+    words = text[:cut].split()
+    if len(words) > 1 and not text[cut - 1].isspace() and not text[cut].isspace():
+        words.pop()  # the last word was cut in two
+    while len(words) > 2 and len(words[-1].strip(",;:.،؛")) <= 3:
+        words.pop()
+    return " ".join(words).rstrip(" \u00a0\u202f,;:.،؛-–—") + "…"
 
 
 def running_head_chars(geometry: PageGeometry) -> dict[str, int]:
