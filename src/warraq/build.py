@@ -9,24 +9,29 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import multiprocessing
 import os
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from warraq.buildstate import BuildState, job_digest
-from warraq.catalogs import load_translation
+from warraq.catalogs import catalog_path, load_translation
 from warraq.check import configured_entries, run_checks
 from warraq.config import Format, Project, output_stem
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
 from warraq.glossary import project_glossary
 from warraq.model import Document
-from warraq.render import RENDERERS
+from warraq.render import RENDERERS, preload
+from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces, missing_glyphs
 from warraq.render.job import EditionJob
+from warraq.render.view import build_view, label
 from warraq.structure import load_document
 from warraq.translation import Status, Translation
+from warraq.typography import apply_conventions
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
@@ -42,8 +47,8 @@ class BuildOptions:
     draft: bool = False
     reviewed_only: bool = False
     pdf_variant: str | None = None
-    force: bool = False
-    jobs: int | None = None
+    force: bool = False  # render even the outputs whose inputs did not change
+    jobs: int | None = None  # parallel rendering processes; None: one per core
 
 
 Report = Callable[[str], None]
@@ -83,6 +88,9 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
     for job in pending:
         if job.format not in RENDERERS:
             raise WarraqError(f"no renderer for format '{job.format}' in this version of warraq")
+    check_glyphs(pending)
+    for job in pending:
+        report(f"typesetting {job.output.name} …")
     written: list[Path] = []
     try:
         for output, size, seconds in render_jobs(pending, options.jobs):
@@ -94,6 +102,72 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
             if state.outputs:
                 state.save()
     return written
+
+
+def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
+    """Every text ``job``'s edition prints, as ``(where, text)``: where names the file and place."""
+    project, config, document = job.project, job.document_config, job.document
+    source_name = str(config.source)
+    catalog = catalog_path(project, config.name, job.language)
+    try:
+        catalog_name = str(catalog.relative_to(project.root))
+    except ValueError:
+        catalog_name = str(catalog)
+    view = build_view(
+        document,
+        job.translation,
+        config,
+        job.edition,
+        date=job.date,
+        draft=job.draft,
+        typography=True,
+    )
+    source, target = document.meta.language, job.language
+    yield "the title page (title)", view.title[0].text + view.title[1].text
+    if view.author:
+        yield "the title page (author)", view.author[0] + view.author[1]
+    yield "the title page (date)", view.date[0] + view.date[1]
+    for key in ("contents", "draft", "missing", "bilingual", "translated"):
+        for language in (source, target):
+            yield "the edition's headings", label(key, language, source=source, target=target)
+    for block in document.text_blocks():
+        for segment in block.segments:
+            if job.edition.layout == "side-by-side":
+                yield f"{source_name} line {block.line} ({segment.id})", segment.text
+            rendering = job.translation.lookup(segment.text)
+            if rendering.text:
+                text = apply_conventions(rendering.text, job.language)
+                yield f"{catalog_name} ({segment.id})", text
+
+
+def check_glyphs(jobs: list[EditionJob]) -> None:
+    """Refuse to render an edition holding a character its fonts cannot draw.
+
+    The error lists each character, its code point and name, and where it occurs.
+    """
+    faces = find_faces()
+    problems: dict[str, list[str]] = {}
+    checked: set[tuple[str, str, str, bool]] = set()
+    for job in jobs:
+        key = (job.document_config.name, job.language, job.edition.layout, job.draft)
+        if key in checked:
+            continue
+        checked.add(key)
+        for char, places in missing_glyphs(edition_texts(job), faces).items():
+            known = problems.setdefault(char, [])
+            known.extend(place for place in places if place not in known)
+    if not problems:
+        return
+    lines = []
+    for char, places in sorted(problems.items()):
+        name = unicodedata.name(char, "unnamed character")
+        shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+        lines.append(f"  U+{ord(char):04X} {char!r} {name}: {shown}")
+    raise WarraqError(
+        f"{len(problems)} characters have no glyph in the edition's fonts "
+        f"({ARABIC_FAMILY}, {LATIN_FAMILY}); replace them in the source or the catalogs "
+        "(nothing was written):\n" + "\n".join(lines)
+    )
 
 
 def render_job(job: EditionJob) -> tuple[Path, int, float]:
@@ -108,17 +182,27 @@ def render_jobs(jobs: list[EditionJob], workers: int | None) -> Iterator[tuple[P
     """Render ``jobs``, in parallel processes (one per core by default) when there are several.
 
     Yields each finished output as it completes; the first failure is raised
-    after the jobs already running have finished.
+    after the jobs already running have finished. Outputs already written are
+    complete files.
     """
     count = min(workers or os.cpu_count() or 1, len(jobs))
     if count <= 1:
         for job in jobs:
             yield render_job(job)
         return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=count) as pool:
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        preload({job.format for job in jobs})  # forked workers inherit the imports
+    context = multiprocessing.get_context("fork" if fork else None)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         futures = [pool.submit(render_job, job) for job in jobs]
-        for future in concurrent.futures.as_completed(futures):
-            yield future.result()
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def plan_jobs(

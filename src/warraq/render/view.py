@@ -20,6 +20,7 @@ from warraq.model import Document, Heading, ListBlock, ListItem, Paragraph, Quot
 from warraq.render.html import inline_html
 from warraq.text import ARABIC_INDIC_DIGITS, text_direction
 from warraq.translation import Rendering, Status, Translation
+from warraq.typography import apply_conventions
 
 RowKind = Literal["heading", "paragraph", "item"]
 _STATUS_RANK = {Status.REVIEWED: 0, Status.MACHINE: 1, Status.FUZZY: 2, Status.MISSING: 3}
@@ -107,13 +108,18 @@ def build_view(
     date: dt.date,
     draft: bool,
     xml: bool = False,
+    typography: bool = False,
 ) -> EditionView:
     """Pair every block of ``document`` with its translation.
 
     ``xml`` adds ``xml:lang`` beside ``lang`` on inline runs (for XHTML).
     ``draft`` marks missing and fuzzy translations visibly instead of failing.
+    ``typography`` applies the translation language's typographic conventions
+    (French spacing, see :mod:`warraq.typography`) to the translated texts.
     """
-    builder = _ViewBuilder(document, translation, edition, draft=draft, xml=xml)
+    builder = _ViewBuilder(
+        document, translation, edition, draft=draft, xml=xml, typography=typography
+    )
     source_language = document.meta.language
     target_language = translation.language
     title_source = config.title(source_language) or (
@@ -168,7 +174,9 @@ class _ViewBuilder:
         *,
         draft: bool,
         xml: bool,
+        typography: bool = False,
     ) -> None:
+        self.typography = typography
         self.document = document
         self.translation = translation
         self.edition = edition
@@ -177,6 +185,8 @@ class _ViewBuilder:
         self.markup = document.meta.markup
 
     def side(self, text: str, language: str) -> Side:
+        if self.typography:
+            text = apply_conventions(text, language)
         return Side(
             language,
             text_direction(language),
@@ -264,13 +274,16 @@ class _ViewBuilder:
                 )
                 text_parts.append("")
                 continue
-            html = inline_html(rendering.text, self.markup, language, xml=self.xml)
+            text = rendering.text
+            if self.typography:
+                text = apply_conventions(text, language)
+            html = inline_html(text, self.markup, language, xml=self.xml)
             if self.draft and rendering.status is Status.FUZZY:
                 html = Markup(
                     f'<span class="warraq-fuzzy" data-segment="{segment.id}">{html}</span>'
                 )
             html_parts.append(str(html))
-            text_parts.append(plain_text(rendering.text, self.markup))
+            text_parts.append(plain_text(text, self.markup))
         return Side(
             language,
             text_direction(language),
@@ -280,8 +293,62 @@ class _ViewBuilder:
 
 
 def _missing_label(language: str) -> str:
-    return {
+    return label("missing", language)
+
+
+# The words an edition prints around the text, per language (English when a
+# language has none). ``{source}`` and ``{target}`` are language names.
+_LABELS: dict[str, dict[str, str]] = {
+    "missing": {
         "fr": "traduction manquante",
         "en": "missing translation",
         "ar": "ترجمة ناقصة",
-    }.get(language.split("-")[0], "missing translation")
+    },
+    "contents": {"fr": "Table des matières", "en": "Contents", "ar": "المحتويات"},
+    "draft": {
+        "fr": "Épreuve : les traductions manquantes ou à revoir sont signalées",
+        "en": "Draft: missing and out-of-date translations are marked",
+        "ar": "مسودة: الترجمات الناقصة أو القديمة معلَّمة",
+    },
+    "bilingual": {
+        "fr": "Édition bilingue {source} – {target}",
+        "en": "Bilingual edition, {source} – {target}",
+        "ar": "طبعة ثنائية اللغة، {source} – {target}",
+    },
+    "translated": {
+        "fr": "Traduit de l’{source}",
+        "en": "Translated from the {source}",
+        "ar": "مترجم عن {source}",
+    },
+}
+
+
+def label(key: str, language: str, *, source: str = "", target: str = "") -> str:
+    """A word of the edition's furniture (``contents``, ``draft``...) in ``language``.
+
+    ``source`` and ``target`` are language codes, named in ``language`` (by babel).
+
+    >>> label("contents", "fr"), label("bilingual", "en", source="ar", target="fr")
+    ('Table des matières', 'Bilingual edition, Arabic – French')
+    """
+    texts = _LABELS[key]
+    text = texts.get(language.split("-")[0], texts["en"])
+    return text.format(
+        source=language_name(source, language) if source else "",
+        target=language_name(target, language) if target else "",
+    )
+
+
+def language_name(code: str, language: str) -> str:
+    """The name of language ``code`` as written in ``language``.
+
+    >>> language_name("ar", "fr"), language_name("fr", "ar")
+    ('arabe', 'الفرنسية')
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(language.replace("-", "_")).languages
+    except (UnknownLocaleError, ValueError):
+        names = Locale("en").languages
+    return str(names.get(code.split("-")[0], code))
