@@ -28,6 +28,7 @@ from warraq.translate.models import (
     packages_dir,
     pivot_routes,
 )
+from warraq.verify import verify_outputs
 from warraq.watch import watch
 
 
@@ -179,6 +180,11 @@ def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 @click.option("--document", "documents", multiple=True, help="Check only this document.")
 @click.option("--to", "to", metavar="LANGS", help="Check only these languages (fr,en).")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@click.option(
+    "--outputs",
+    is_flag=True,
+    help="Also validate build/: EPUBCheck, PDF fonts, every segment in every output.",
+)
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -186,6 +192,7 @@ def check_command(
     documents: tuple[str, ...],
     to: str | None,
     list_checks: bool,
+    outputs: bool,
 ) -> None:
     """Check the translations: missing, untranslated, numbers, punctuation, glossary...
 
@@ -198,7 +205,10 @@ def check_command(
             click.echo(f"{check.name:20} {check.level:8} {check.description}")
         return
     project = load_project(ctx.obj)
-    findings = check_project(project, documents=documents or None, languages=_languages(to))
+    languages = _languages(to)
+    findings = check_project(project, documents=documents or None, languages=languages)
+    if outputs:
+        findings += verify_outputs(project, documents=documents or None, languages=languages)
     if as_json:
         click.echo(
             json.dumps([dataclasses.asdict(f) for f in findings], ensure_ascii=False, indent=2)
