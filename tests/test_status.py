@@ -22,7 +22,8 @@ def test_the_sample_is_entirely_reviewed(warraq: Runner, sample_project: Path) -
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
-        "document", "lang", "segments", "reviewed", "machine", "fuzzy", "missing", "done",
+        "document", "lang", "segments", "reviewed", "machine", "fuzzy", "missing", "errors",
+        "warnings", "done",
     ]  # fmt: skip
     for line, language in zip(lines[1:], ("fr", "en"), strict=True):
         assert line.split() == [
@@ -30,6 +31,8 @@ def test_the_sample_is_entirely_reviewed(warraq: Runner, sample_project: Path) -
             language,
             "56",
             "56",
+            "0",
+            "0",
             "0",
             "0",
             "0",
@@ -79,3 +82,14 @@ def test_a_source_without_a_project(warraq: Runner, tmp_path: Path) -> None:
     data = rows(warraq, tmp_path, str(source), "--to", "fr")
     assert data["fr"]["document"] == "book"
     assert data["fr"]["segments"] == 56 and data["fr"]["missing"] == 56
+
+
+def test_status_counts_check_findings(warraq: Runner, sample_project: Path) -> None:
+    catalog = sample_project / "locales" / "fr" / "LC_MESSAGES" / f"{DOCUMENT}.po"
+    text = catalog.read_text(encoding="utf-8")
+    text = text.replace("au Moyen-Orient.", "au Moyen-Orient..", 1)  # doubled punctuation
+    text = text.replace("le Qatar joue un rôle clé", "le Qatar joue un rôle قطر", 1)  # Arabic
+    catalog.write_text(text, encoding="utf-8")
+    data = rows(warraq, sample_project)
+    assert (data["fr"]["errors"], data["en"]["errors"]) == (2, 0)
+    assert data["fr"]["reviewed"] == 56  # findings do not change the review status

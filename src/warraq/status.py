@@ -1,4 +1,4 @@
-"""Status: how far each document's translation into each language has come, from its catalogs."""
+"""Status: how far each document's translation into each language has come, and its findings."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import json
 from dataclasses import asdict, dataclass
 
 from warraq.catalogs import catalog_path, load_translation, translatable_segments
+from warraq.check import configured_entries, run_checks
 from warraq.config import Project
 from warraq.errors import WarraqError
+from warraq.glossary import project_glossary
 from warraq.structure import load_document
 from warraq.translation import Status
 
@@ -24,6 +26,8 @@ class LanguageStatus:
     machine: int
     fuzzy: int
     missing: int
+    errors: int = 0  # warraq check's error-level findings (missing and stale left out)
+    warnings: int = 0  # and its warnings
 
     @property
     def done(self) -> float:
@@ -58,11 +62,20 @@ def project_status(
     """
     names = documents or tuple(d.name for d in project.documents)
     targets = languages or project.target_languages
+    glossary = project_glossary(project)
     rows = []
     for name in names:
-        document = load_document(project, project.document(name))
+        config = project.document(name)
+        document = load_document(project, config)
         for language in targets:
             translation = load_translation(project, name, language)
+            findings = [
+                finding
+                for finding in run_checks(
+                    configured_entries(config, document, translation), glossary
+                )
+                if finding.check not in ("missing", "stale")
+            ]
             counts = dict.fromkeys(Status, 0)
             segments = translatable_segments(project, name, document, language)
             for text in segments:
@@ -77,6 +90,8 @@ def project_status(
                     machine=counts[Status.MACHINE],
                     fuzzy=counts[Status.FUZZY],
                     missing=counts[Status.MISSING],
+                    errors=sum(1 for f in findings if f.level == "error"),
+                    warnings=sum(1 for f in findings if f.level == "warning"),
                 )
             )
     return rows
@@ -84,7 +99,18 @@ def project_status(
 
 def status_table(rows: list[LanguageStatus]) -> str:
     """The status as an aligned text table, one row per document and language."""
-    header = ("document", "lang", "segments", "reviewed", "machine", "fuzzy", "missing", "done")
+    header = (
+        "document",
+        "lang",
+        "segments",
+        "reviewed",
+        "machine",
+        "fuzzy",
+        "missing",
+        "errors",
+        "warnings",
+        "done",
+    )
     body = [
         (
             row.document,
@@ -94,6 +120,8 @@ def status_table(rows: list[LanguageStatus]) -> str:
             str(row.machine),
             str(row.fuzzy),
             str(row.missing),
+            str(row.errors),
+            str(row.warnings),
             f"{row.done:.0f}% ({row.reviewed_percent:.0f}% reviewed)",
         )
         for row in rows
