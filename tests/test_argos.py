@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import sys
@@ -148,8 +149,12 @@ def test_translate_through_english_with_real_argos(
         assert message.auto_comments[-1] == provenance
         assert message.string and message.string != segment.text
     assert "argostranslate.translate" not in sys.modules  # argos's sentence splitters: never
-    status = warraq("status", "--to", "fr", cwd=blank_sample)
-    assert "56         0       56      0        0  100% (0% reviewed)" in status.stdout
+    status = warraq("status", "--json", "--to", "fr", cwd=blank_sample)
+    (row,) = json.loads(status.stdout)
+    counts = [row[key] for key in ("segments", "reviewed", "machine", "fuzzy", "missing")]
+    assert counts == [56, 0, 56, 0, 0]
+    assert row["done_percent"] == 100.0 and row["reviewed_percent"] == 0.0
+    assert row["errors"] > 0  # random weights translate nothing: warraq check says so
 
 
 def test_a_direct_model_is_preferred_to_a_pivot(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from warraq.build import BuildOptions, check_translations, source_date_epoch
+from warraq.build import BuildOptions, check_translations
+from warraq.clock import source_date_epoch
 from warraq.config import load_project
 from warraq.errors import WarraqError
 from warraq.structure import load_document

@@ -41,6 +41,7 @@ from warraq.render.epub import (
 )
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces
 from warraq.structure import load_document
+from warraq.typography import apply_conventions
 
 from .conftest import REPO, Runner, copy_fixture
 from .epub_browser import NARROW, WIDE, extract, measure_chapter, open_browser, serve
@@ -379,8 +380,12 @@ def _expected(root: Path, language: str) -> tuple[Document, dict[str, str]]:
     config = project.documents[0]
     document = load_document(project, config)
     translation = load_translation(project, config.name, language)
+    # The edition sets the translation in its language's conventions (French spacing).
     targets = {
-        segment.id: plain_text(translation.lookup(segment.text).text, document.meta.markup)
+        segment.id: plain_text(
+            apply_conventions(translation.lookup(segment.text).text, language),
+            document.meta.markup,
+        )
         for segment in document.segments()
     }
     return document, targets
@@ -511,8 +516,8 @@ def test_sections_split_at_top_level_headings(books: Books) -> None:
     chapters = [book.document(href) for href in spine[1:]]
     headings = [text(c.find(".//h:h1", NS)) for c in chapters]  # type: ignore[arg-type]
     assert headings == [
-        "كيف تعمل القناة؟ Comment fonctionne un qanat ?",
-        "أين نجدها اليوم؟ Où les trouve-t-on aujourd’hui ?",
+        "كيف تعمل القناة؟ Comment fonctionne un qanat\u202f?",  # French spacing: thin
+        "أين نجدها اليوم؟ Où les trouve-t-on aujourd’hui\u202f?",
     ]
     # The third-level heading stays inside its section, one level down.
     assert chapters[0].find(".//h:h2", NS) is not None

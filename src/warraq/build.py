@@ -20,6 +20,7 @@ from pathlib import Path
 from warraq.buildstate import BuildState, job_digest
 from warraq.catalogs import catalog_path, load_translation
 from warraq.check import configured_entries, run_checks
+from warraq.clock import source_date_epoch
 from warraq.config import Format, Project, output_stem
 from warraq.errors import WarraqError
 from warraq.fsutil import write_bytes_atomic
@@ -28,7 +29,7 @@ from warraq.model import Document
 from warraq.render import RENDERERS, preload
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces, missing_glyphs
 from warraq.render.job import EditionJob
-from warraq.render.view import build_view, label
+from warraq.render.view import job_view, label
 from warraq.structure import load_document
 from warraq.translation import Status, Translation
 from warraq.typography import apply_conventions
@@ -113,15 +114,7 @@ def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
         catalog_name = str(catalog.relative_to(project.root))
     except ValueError:
         catalog_name = str(catalog)
-    view = build_view(
-        document,
-        job.translation,
-        config,
-        job.edition,
-        date=job.date,
-        draft=job.draft,
-        typography=True,
-    )
+    view = job_view(job)
     source, target = document.meta.language, job.language
     yield "the title page (title)", view.title[0].text + view.title[1].text
     if view.author:
@@ -311,19 +304,6 @@ def check_quality(
             f"{len(errors)} translation errors found by the checks; correct the catalogs "
             "('warraq check' shows them all) or build with --draft:\n" + "\n".join(shown + more)
         )
-
-
-def source_date_epoch() -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` as a UTC datetime, when set (reproducible builds)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        raise WarraqError(
-            f"SOURCE_DATE_EPOCH is {value!r}; set it to a whole number of seconds since 1970"
-        ) from None
 
 
 def publication_date(

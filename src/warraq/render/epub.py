@@ -34,7 +34,7 @@ from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, Face, find_faces
 from warraq.render.job import EditionJob
 from warraq.render.subset import characters_to_keep, subset_font
 from warraq.render.templates import template_environment
-from warraq.render.view import EditionView, Row, Side, build_view
+from warraq.render.view import EditionView, Row, Side, job_view
 from warraq.text import has_arabic, has_latin, text_direction
 from warraq.translation import Status
 
@@ -212,15 +212,7 @@ class Book:
 def render_epub(job: EditionJob) -> bytes:
     """The EPUB 3 file of ``job``, as bytes."""
     check_characters(job)
-    view = build_view(
-        job.document,
-        job.translation,
-        job.document_config,
-        job.edition,
-        date=job.date,
-        draft=job.draft,
-        xml=True,
-    )
+    view = job_view(job, xml=True)
     project_templates = job.project.path(job.project.templates_dir)
     environment = template_environment(project_templates)
     overridden = [name for name in TEMPLATES if (project_templates / "epub" / name).is_file()]

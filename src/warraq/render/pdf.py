@@ -31,7 +31,7 @@ from warraq.errors import WarraqError
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, Face, find_faces
 from warraq.render.job import EditionJob
 from warraq.render.templates import THEME_DIR, template_environment
-from warraq.render.view import EditionView, build_view, label
+from warraq.render.view import EditionView, job_view, label
 from warraq.text import text_direction
 
 HTML_TEMPLATE = "pdf/book.html.j2"
@@ -379,15 +379,7 @@ def template_context(
 def render_html(job: EditionJob) -> tuple[str, Path]:
     """The edition as one HTML document, and the folder relative URLs resolve against."""
     faces = font_faces(find_faces())
-    view = build_view(
-        job.document,
-        job.translation,
-        job.document_config,
-        job.edition,
-        date=job.date,
-        draft=job.draft,
-        typography=True,
-    )
+    view = job_view(job)
     templates = job.project.path(job.project.templates_dir)
     environment = template_environment(templates)
     environment.filters["css_string"] = css_string

@@ -18,6 +18,7 @@ from warraq.config import DocumentConfig, EditionConfig
 from warraq.inline import plain_text
 from warraq.model import Document, Heading, ListBlock, ListItem, Paragraph, Quote, Segment
 from warraq.render.html import inline_html
+from warraq.render.job import EditionJob
 from warraq.text import ARABIC_INDIC_DIGITS, text_direction
 from warraq.translation import Rendering, Status, Translation
 from warraq.typography import apply_conventions
@@ -97,6 +98,21 @@ class EditionView:
     def target_direction(self) -> str:
         """``ltr`` for a French or English translation."""
         return text_direction(self.target_language)
+
+
+def job_view(job: EditionJob, *, xml: bool = False) -> EditionView:
+    """The view of one edition job, the translation set in its language's typographic
+    conventions (French spacing); ``xml`` as for :func:`build_view`."""
+    return build_view(
+        job.document,
+        job.translation,
+        job.document_config,
+        job.edition,
+        date=job.date,
+        draft=job.draft,
+        xml=xml,
+        typography=True,
+    )
 
 
 def build_view(
