@@ -1,19 +1,24 @@
 """Translation throughput: warraq's batched argos engine against argostranslate's ``translate()``.
 
-Runs in a process of its own (``bench.py translation``), with
+Runs in a process of its own (``benchmarks/translation.py``), with
 ``ARGOS_PACKAGES_DIR`` and the XDG folders pointing into the benchmark's
 temporary folder, set before argostranslate is imported.
 
-Both paths run the same random-weight transformer-base model (built here with
+All paths run the same random-weight transformer-base model (built here with
 ``tests/tiny_argos.py``) on the same texts: the sample's distinct segments as
 ``warraq translate`` hands them to the engine (glossary terms already
-replaced by placeholders). A random model never emits the end-of-sentence
-token, so each path would decode to its own length limit (CTranslate2's
-default of 256 for argostranslate, warraq's ``2 × longest + 32``); instead,
-both paths' CTranslate2 translators are wrapped by :class:`SameDecoding`,
-which sets one ``max_decoding_length`` in every call: every hypothesis then
-decodes exactly that many tokens in both paths, and the difference left is
-how the calls are made (one sentence per call, or length-sorted batches).
+replaced by placeholders). warraq's path is the argos engine's
+``PairTranslator.translate``; argostranslate's is its ``translate()``, called
+once per segment, with argos's thread settings and with one thread.
+
+A random model never emits the end-of-sentence token, so each path would
+decode to its own length limit (CTranslate2's default of 256 for
+argostranslate, warraq's ``2 × longest + 32``); instead, every CTranslate2
+translator is wrapped by :class:`SameDecoding`, which sets one
+``max_decoding_length`` in every call: every hypothesis then decodes exactly
+that many tokens in every path, and what differs is how the calls are made.
+The other decoding options (beam size, length penalty, hypotheses) are
+argos's in every path, and checked to be equal.
 """
 
 from __future__ import annotations
@@ -116,7 +121,7 @@ def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, An
     import ctranslate2
     from argostranslate import settings
 
-    from warraq.translate.argos import ArgosEngine
+    from warraq.translate.argos import ArgosEngine, thread_layout
 
     texts = sample_texts()
     # warraq's path: the argos engine's PairTranslator, exactly as `warraq translate` uses it.
@@ -125,24 +130,31 @@ def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, An
     batched = SameDecoding(model.translator, max_decoding_length)
     model.translator = batched
     tokens = [len(model.encode(text)) for text in texts]
+    _, warraq_intra = thread_layout(settings.inter_threads, settings.intra_threads)
 
-    # argostranslate's path: its translate(), one call per sentence, on its own translator.
+    # argostranslate's path: its translate(), one call per sentence, on a translator made
+    # as argos makes it (its settings: threads left to CTranslate2), and on one with a
+    # single thread, the fastest for one sentence at a time on the benchmark's machine.
     import argostranslate.translate
 
     translation = argostranslate.translate.get_translation_from_codes(SOURCE, TARGET)
     underlying = translation.underlying  # a CachedTranslation around the package's translation
     underlying.sentencizer = _OneSentence()
-    single = SameDecoding(
-        ctranslate2.Translator(
+
+    def argos_translator(inter_threads: int, intra_threads: int) -> SameDecoding:
+        translator = ctranslate2.Translator(
             str(underlying.pkg.package_path / "model"),
             device=settings.device,
-            inter_threads=settings.inter_threads,
-            intra_threads=settings.intra_threads,
+            inter_threads=inter_threads,
+            intra_threads=intra_threads,
             compute_type=settings.compute_type,
-        ),
-        max_decoding_length,
-    )
-    underlying.translator = single
+        )
+        return SameDecoding(translator, max_decoding_length)
+
+    single = {
+        "default": argos_translator(settings.inter_threads, settings.intra_threads),
+        "one_thread": argos_translator(1, 1),
+    }
 
     def run_batched() -> float:
         start = time.perf_counter()
@@ -151,7 +163,8 @@ def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, An
         assert done == len(texts)
         return seconds
 
-    def run_single() -> float:
+    def run_single(translator: SameDecoding) -> float:
+        underlying.translator = translator
         start = time.perf_counter()
         for text in texts:
             argostranslate.translate.translate(text, SOURCE, TARGET)
@@ -159,24 +172,30 @@ def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, An
 
     # Warm-up, not counted: tokenizers and models load lazily on first use.
     list(pair.translate(texts[:2]))
-    for text in texts[:2]:
-        argostranslate.translate.translate(text, SOURCE, TARGET)
-    batched.calls = batched.sentences = single.calls = single.sentences = 0
+    for translator in single.values():
+        underlying.translator = translator
+        for text in texts[:2]:
+            argostranslate.translate.translate(text, SOURCE, TARGET)
+    for proxy in (batched, *single.values()):
+        proxy.calls = proxy.sentences = 0
 
-    batched_times: list[float] = []
-    single_times: list[float] = []
+    times: dict[str, list[float]] = {"batched": [], "default": [], "one_thread": []}
     for run in range(1, runs + 1):
-        batched_times.append(run_batched())
-        log(f"run {run}/{runs}: warraq batched {len(texts) / batched_times[-1]:.1f} segments/s")
-        single_times.append(run_single())
+        times["batched"].append(run_batched())
+        for name, translator in single.items():
+            times[name].append(run_single(translator))
         log(
-            f"run {run}/{runs}: argostranslate per sentence "
-            f"{len(texts) / single_times[-1]:.1f} segments/s"
+            f"run {run}/{runs}: warraq batched {len(texts) / times['batched'][-1]:.1f} "
+            f"segments/s; argostranslate per sentence "
+            f"{len(texts) / times['default'][-1]:.1f} (argos's thread settings), "
+            f"{len(texts) / times['one_thread'][-1]:.1f} (one thread)"
         )
-    if batched.options != single.options:
-        raise RuntimeError(
-            f"decoding options differ: warraq {batched.options}, argostranslate {single.options}"
-        )
+    for name, translator in single.items():
+        if batched.options != translator.options:
+            raise RuntimeError(
+                f"decoding options differ: warraq {batched.options}, "
+                f"argostranslate ({name}) {translator.options}"
+            )
     return {
         "segments": len(texts),
         "source_tokens": {"median": statistics.median(tokens), "max": max(tokens)},
@@ -189,16 +208,18 @@ def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, An
             **batched.options,
             "device": settings.device,
             "compute_type": settings.compute_type,
-            "inter_threads": settings.inter_threads,
-            "intra_threads": settings.intra_threads,
         },
-        "batched": {
-            "seconds": batched_times,
-            "calls_per_run": batched.calls // runs,
+        "threads": {
+            "argos_settings": {
+                "inter_threads": settings.inter_threads,
+                "intra_threads": settings.intra_threads,
+            },
+            "warraq": {"parallel_batches": model.parallel, "intra_threads": warraq_intra},
         },
+        "batched": {"seconds": times["batched"], "calls_per_run": batched.calls // runs},
         "per_sentence": {
-            "seconds": single_times,
-            "calls_per_run": single.calls // runs,
+            name: {"seconds": times[name], "calls_per_run": single[name].calls // runs}
+            for name in single
         },
         "versions": {
             name: importlib.metadata.version(name) for name in ("argostranslate", "ctranslate2")
