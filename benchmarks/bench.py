@@ -207,6 +207,7 @@ def table(report: Report) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
+    lines += [f"note ({figure.label}): {figure.note}" for figure in report.figures if figure.note]
     return "\n".join(lines)
 
 
