@@ -46,6 +46,7 @@ TARGET_NOOP_SECONDS = 1.0
 TARGET_BATCH_SPEEDUP = 3.0
 TARGET_OVERHEAD = 0.15
 TARGET_PEAK_MB = 350.0
+TARGET_PAGES = 300
 MAX_DECODING_LENGTH = 48
 """Tokens every hypothesis decodes in the translation comparison, in both paths.
 
@@ -440,6 +441,12 @@ def count_pages(path: Path) -> int:
 
 def bench_book(report: Report, folder: Path, pages: int) -> None:
     """The long book: PDF (warraq against WeasyPrint alone) and EPUB, time and peak RSS."""
+
+    def judged(met: bool) -> bool | None:
+        # The targets are set for a book of TARGET_PAGES pages: on a shorter one, warraq's
+        # fixed costs (start-up, checks) weigh more and memory is lower.
+        return met if pages >= TARGET_PAGES else None
+
     say(f"[4] a {pages}-page bilingual book generated from the sample")
     book = generate_book(folder / "book", pages)
     say(
@@ -514,7 +521,7 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
             "ratio",
             ratios,
             target=f"< {1 + TARGET_OVERHEAD:.2f} (overhead < {TARGET_OVERHEAD:.0%})",
-            passed=statistics.median(ratios) < 1 + TARGET_OVERHEAD,
+            passed=judged(statistics.median(ratios) < 1 + TARGET_OVERHEAD),
         )
     )
     pdf_peak = [m.peak_mb for m in pdf]
@@ -525,7 +532,7 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
             "MiB",
             pdf_peak,
             target=f"< {TARGET_PEAK_MB:g} MiB",
-            passed=statistics.median(pdf_peak) < TARGET_PEAK_MB,
+            passed=judged(statistics.median(pdf_peak) < TARGET_PEAK_MB),
         )
     )
     report.add(Figure("4", "book: WeasyPrint alone, peak RSS", "MiB", [m.peak_mb for m in raw]))
@@ -538,7 +545,7 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
             "MiB",
             epub_peak,
             target=f"< {TARGET_PEAK_MB:g} MiB",
-            passed=statistics.median(epub_peak) < TARGET_PEAK_MB,
+            passed=judged(statistics.median(epub_peak) < TARGET_PEAK_MB),
         )
     )
 
