@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import sys
@@ -177,6 +178,31 @@ def test_all_segments_go_through_the_model_in_batches(
     assert pair.batches_run == len(batches) == 4  # 56 sentences in batches of 16, not 56 calls
     again = [dict(batch) for batch in pair.translate(texts)]
     assert again == [dict(batch) for batch in batches]  # deterministic
+
+
+def test_batches_run_side_by_side_give_the_same_translations(
+    models: dict[str, Path], packages: Path, warraq: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argostranslate import settings
+
+    install(warraq, models["ar_en"])
+    texts = list(dict.fromkeys(s.text for s in structure_source(SAMPLE_SOURCE).segments()))
+    pinned = ArgosEngine().pair("ar", "en")  # the tests pin one thread: one batch at a time
+    assert pinned.models[0].parallel == 1
+    expected = dict(item for batch in pinned.translate(texts) for item in batch)
+
+    # argos's default settings: one batch per core, one thread each.
+    monkeypatch.setattr(settings, "inter_threads", 1)
+    monkeypatch.setattr(settings, "intra_threads", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pair = ArgosEngine().pair("ar", "en")
+    assert pair.models[0].parallel == 2
+    batches = list(pair.translate(texts))
+    assert [index for batch in batches for index, _ in batch] == [
+        index for batch in pinned.translate(texts) for index, _ in batch
+    ]  # yielded in the same order
+    assert dict(item for batch in batches for item in batch) == expected
+    assert pair.batches_run == len(batches) == 4
 
 
 def test_no_model_for_a_pair_is_a_clear_error_and_writes_nothing(

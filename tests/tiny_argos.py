@@ -18,8 +18,6 @@ from pathlib import Path
 import numpy as np
 import sentencepiece as spm
 
-from .conftest import SAMPLE_SOURCE
-
 # ctranslate2.specs imports torch (1.7 s) only to accept torch tensors; numpy is enough here.
 _TORCH_LOADED = "torch" in sys.modules
 if not _TORCH_LOADED:
@@ -29,6 +27,8 @@ try:
 finally:
     if not _TORCH_LOADED:
         del sys.modules["torch"]
+
+SAMPLE_SOURCE = Path(__file__).resolve().parent.parent / "seeds" / "france-qatar-security.ar.txt"
 
 TRAINING_LINES = [
     "La coopération sécuritaire entre la France et le Qatar.",

@@ -7,7 +7,9 @@ so this engine goes one level down: it loads each package with
 ``argostranslate.package.Package`` (metadata, tokenizer) and runs the
 package's CTranslate2 model over all the texts of a run in length-sorted
 batches, with argos's own decoding settings. With no direct model, it chains
-packages through a pivot language (ar→en→fr), batch by batch.
+packages through a pivot language (ar→en→fr), batch by batch. Unless argos's
+settings pin the threads, several batches run at once, one thread each (see
+:func:`thread_layout`).
 
 argostranslate, ctranslate2 and sentencepiece are imported only when a model
 is loaded, so the rest of warraq starts fast.
@@ -16,7 +18,9 @@ is loaded, so the rest of warraq starts fast.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterator, Sequence
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,25 @@ MAX_BATCH_SENTENCES = 16
 """At most this many sentences per batch: each batch is saved when done."""
 MAX_BATCH_TOKENS = 2048
 """At most this many (padded) source tokens per batch, to bound memory."""
+MAX_PARALLEL_BATCHES = 4
+"""At most this many batches translated at once (each holds a working copy of the model)."""
+
+
+def thread_layout(inter_threads: int, intra_threads: int) -> tuple[int, int]:
+    """CTranslate2's ``(inter_threads, intra_threads)`` given argos's settings of the same names.
+
+    Settings other than argos's defaults (1 and 0) are kept. By default, one
+    batch runs per core (up to :data:`MAX_PARALLEL_BATCHES`) on one thread
+    each: splitting one batch's small matrix products over several threads
+    gains little and costs synchronisation, while independent batches scale
+    with the cores (measured by ``make bench``; see benchmarks/README.md).
+
+    >>> thread_layout(1, 2), thread_layout(3, 0)
+    ((1, 2), (3, 0))
+    """
+    if (inter_threads, intra_threads) != (1, 0):
+        return inter_threads, intra_threads
+    return max(1, min(os.cpu_count() or 1, MAX_PARALLEL_BATCHES)), 1
 
 
 class ArgosEngine:
@@ -69,13 +92,14 @@ class _Model:
         from argostranslate.package import Package
 
         self.package = package
+        self.parallel, intra_threads = thread_layout(settings.inter_threads, settings.intra_threads)
         try:
             self.argos = Package(package.path)
             self.translator = ctranslate2.Translator(
                 str(package.path / "model"),
                 device=settings.device,
-                inter_threads=settings.inter_threads,
-                intra_threads=settings.intra_threads,
+                inter_threads=self.parallel,
+                intra_threads=intra_threads,
                 compute_type=settings.compute_type,
             )
         except (OSError, RuntimeError, ValueError) as error:
@@ -91,10 +115,14 @@ class _Model:
         tokens: list[str] = self.argos.tokenizer.encode(text)
         return tokens
 
-    def run(self, batch: list[list[str]]) -> list[str]:
-        """Translate one batch of tokenized sentences (argos's decoding settings)."""
+    def submit(self, batch: list[list[str]]) -> Callable[[], list[str]]:
+        """Start translating one batch of tokenized sentences (argos's decoding settings).
+
+        The batch runs in the background, beside up to :attr:`parallel` - 1
+        others; the function returned waits for it and gives its translations.
+        """
         longest = max(len(tokens) for tokens in batch)
-        results: list[Any] = self.translator.translate_batch(
+        pending: list[Any] = self.translator.translate_batch(
             batch,
             target_prefix=[[self.prefix]] * len(batch) if self.prefix else None,
             replace_unknowns=True,
@@ -103,14 +131,23 @@ class _Model:
             length_penalty=0.2,
             # Bounded by the input, so that a model stuck repeating itself stops.
             max_decoding_length=min(512, 2 * longest + 32),
+            asynchronous=True,
         )
-        outputs = []
-        for result in results:
-            text: str = self.argos.tokenizer.decode(result.hypotheses[0])
-            if self.prefix and text.startswith(self.prefix):
-                text = text[len(self.prefix) :]
-            outputs.append(text.strip())
-        return outputs
+
+        def collect() -> list[str]:
+            return [self._decode(result.result().hypotheses[0]) for result in pending]
+
+        return collect
+
+    def run(self, batch: list[list[str]]) -> list[str]:
+        """Translate one batch of tokenized sentences and wait for it."""
+        return self.submit(batch)()
+
+    def _decode(self, tokens: list[str]) -> str:
+        text: str = self.argos.tokenizer.decode(tokens)
+        if self.prefix and text.startswith(self.prefix):
+            text = text[len(self.prefix) :]
+        return text.strip()
 
 
 class ArgosPair:
@@ -132,7 +169,11 @@ class ArgosPair:
         return self._provenance
 
     def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
-        """Translate all texts in batches of similar length; yield each batch when done."""
+        """Translate all texts in batches of similar length; yield each batch when done.
+
+        The first model keeps :attr:`_Model.parallel` batches running; each
+        batch is yielded, in order, as soon as it is finished.
+        """
         first = self.models[0]
         encoded = sorted(
             ((index, first.encode(text)) for index, text in enumerate(texts)),
@@ -141,8 +182,20 @@ class ArgosPair:
         empty = [(index, "") for index, tokens in encoded if not tokens]
         if empty:
             yield empty  # nothing to translate; the stage refuses empty output
-        for batch in _batches([item for item in encoded if item[1]]):
-            outputs = first.run([tokens for _, tokens in batch])
+        batches = _batches([item for item in encoded if item[1]])
+        running: deque[tuple[list[tuple[int, list[str]]], Callable[[], list[str]]]] = deque()
+
+        def start_next() -> None:
+            batch = next(batches, None)
+            if batch is not None:
+                running.append((batch, first.submit([tokens for _, tokens in batch])))
+
+        for _ in range(first.parallel):
+            start_next()
+        while running:
+            batch, collect = running.popleft()
+            outputs = collect()
+            start_next()
             for model in self.models[1:]:
                 # An empty output stays empty rather than turning into noise.
                 todo = [i for i, text in enumerate(outputs) if text]

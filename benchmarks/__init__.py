@@ -1,0 +1,1 @@
+"""warraq's benchmark (``make bench``): see benchmarks/README.md."""

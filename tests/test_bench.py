@@ -1,0 +1,67 @@
+"""The benchmark's own parts, kept from rotting: the long-book generator and the edit counter.
+
+The benchmark itself (``make bench``) is not run here; see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from benchmarks import bench
+from benchmarks.book import BOOK_DOCUMENT, copy_sample, generate_book
+from warraq.catalogs import catalog_path, read_catalog, template_path
+from warraq.config import load_project
+from warraq.status import project_status
+from warraq.translate import ENGINES
+
+from .conftest import Runner
+
+
+def test_generated_book_passes_the_checks(tmp_path: Path, warraq: Runner) -> None:
+    book = generate_book(tmp_path / "book", pages=3)
+    assert book.chapters == 1 and book.paragraphs >= 3
+
+    result = warraq("check", cwd=book.root)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "no findings\n"
+    rows = project_status(load_project(book.root), None, None)
+    assert {row.language for row in rows} == {"fr", "en"}
+    for row in rows:
+        assert row.missing == row.fuzzy == row.machine == 0 and row.reviewed > 0
+
+    # Every sentence carries its chapter and paragraph number, Arabic-Indic in the source
+    # and Western in the translations, so no two sentences are the same.
+    project = load_project(book.root)
+    template = read_catalog(template_path(project, BOOK_DOCUMENT))
+    sources = [str(message.id) for message in template if message.id]
+    assert len(sources) == len(set(sources))
+    numbered = [text for text in sources if re.match(r"\([٠-٩]+-[٠-٩]+\) ", text)]
+    assert len(numbered) >= book.sentences
+    english = read_catalog(catalog_path(project, BOOK_DOCUMENT, "en"), locale="en")
+    first = next(message for message in english if message.id == numbered[0])
+    assert re.match(r"\(1-\d+\) ", str(first.string))
+
+
+def test_counting_engine_sees_one_segment_per_language_after_one_edit(tmp_path: Path) -> None:
+    sample = copy_sample(tmp_path / "sample")
+    (sentence, replies), *_ = bench.edited_sentences(sample, 1)
+    project = load_project(sample)
+    source = project.path(project.documents[0].source)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace(sentence, sentence[:-1] + bench.EDIT + "."), encoding="utf-8")
+
+    engine = bench.CountingEngine(replies)
+    ENGINES[engine.name] = engine.itself
+    try:
+        summaries = bench.translate(project, bench.TranslateOptions(engine=engine.name))
+    finally:
+        del ENGINES[engine.name]
+    assert {language: len(texts) for language, texts in engine.received.items()} == {
+        "fr": 1,
+        "en": 1,
+    }
+    assert [summary.translated for summary in summaries] == [1, 1]
+    french = read_catalog(catalog_path(project, project.documents[0].name, "fr"), locale="fr")
+    edited = sentence[:-1] + bench.EDIT + "."
+    assert french.get(edited) is not None and french.get(edited).string == replies["fr"]
