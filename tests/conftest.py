@@ -93,6 +93,18 @@ def sample_project(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def blank_sample(sample_project: Path) -> Path:
+    """The sample project without its catalogs."""
+    shutil.rmtree(sample_project / "locales")
+    return sample_project
+
+
+def po(project: Path, language: str, document: str = "france-qatar-security") -> Path:
+    """The catalog of ``document`` in ``language`` inside ``project``."""
+    return project / "locales" / language / "LC_MESSAGES" / f"{document}.po"
+
+
 def with_glossary(project: Path) -> Path:
     """Give ``project`` the sample's glossary."""
     shutil.copy2(REPO / "glossary.toml", project / "glossary.toml")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import sys
 import zipfile
@@ -17,7 +16,7 @@ from warraq.structure import structure_source
 from warraq.translate.argos import ArgosEngine
 from warraq.translation import Status
 
-from .conftest import SAMPLE_SOURCE, Runner, msgfmt_check
+from .conftest import SAMPLE_SOURCE, Runner, msgfmt_check, po
 from .tiny_argos import build_argosmodel
 
 DOCUMENT = "france-qatar-security"
@@ -52,17 +51,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-
-
-@pytest.fixture
-def blank_sample(sample_project: Path) -> Path:
-    """The sample project without its catalogs."""
-    shutil.rmtree(sample_project / "locales")
-    return sample_project
-
-
-def po(project: Path, language: str) -> Path:
-    return project / "locales" / language / "LC_MESSAGES" / f"{DOCUMENT}.po"
 
 
 def install(warraq: Runner, *files: Path) -> None:

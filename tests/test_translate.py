@@ -24,22 +24,11 @@ from warraq.translate import ENGINES, TranslateOptions, translate
 from warraq.translate.engine import Batch
 from warraq.translation import Status
 
-from .conftest import REPO, SAMPLE_SOURCE, Runner, msgfmt_check
+from .conftest import REPO, SAMPLE_SOURCE, Runner, msgfmt_check, po
 
 DOCUMENT = "france-qatar-security"
 SEGMENTS = [s.text for s in structure_source(SAMPLE_SOURCE).segments()]
 TOTAL = 2 * len(SEGMENTS)
-
-
-@pytest.fixture
-def blank_sample(sample_project: Path) -> Path:
-    """The sample project without its catalogs."""
-    shutil.rmtree(sample_project / "locales")
-    return sample_project
-
-
-def po(project: Path, language: str) -> Path:
-    return project / "locales" / language / "LC_MESSAGES" / f"{DOCUMENT}.po"
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

@@ -12,7 +12,6 @@ inputs and ``SOURCE_DATE_EPOCH`` give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import re
 import unicodedata
@@ -21,7 +20,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 import jinja2
@@ -30,7 +28,14 @@ from markupsafe import Markup
 from warraq import __version__
 from warraq.errors import WarraqError
 from warraq.model import Block, Document, ListBlock, Quote
-from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, Face, find_faces
+from warraq.render.fonts import (
+    ARABIC_FAMILY,
+    LATIN_FAMILY,
+    Face,
+    find_faces,
+    font_cmap,
+    needs_glyph,
+)
 from warraq.render.job import EditionJob
 from warraq.render.subset import characters_to_keep, subset_font
 from warraq.render.templates import template_environment
@@ -656,13 +661,13 @@ def plan_fonts(
         everything = characters_to_keep("".join(chars) for chars in styled.values())
         return [(face, everything) for face in faces]
     regular = {
-        face.family: _cmap(face.path)
+        face.family: font_cmap(face.path)
         for face in faces
         if face.weight == 400 and face.style == "normal"
     }
     wanted: dict[StyleKey, set[str]] = {}
     for (family, weight, style), chars in sorted(styled.items()):
-        drawn = {char for char in chars if unicodedata.category(char) not in _UNDRAWN}
+        drawn = {char for char in chars if needs_glyph(char)}
         if family == LATIN_FAMILY and ARABIC_FAMILY in regular:
             covered = regular.get(LATIN_FAMILY, frozenset())
             fallback = {char for char in drawn if ord(char) not in covered}
@@ -680,7 +685,7 @@ def plan_fonts(
             key=lambda face: (face.style != style, abs(face.weight - weight)),
         )
         for face in candidates:
-            if all(ord(char) in _cmap(face.path) for char in needed):
+            if all(ord(char) in font_cmap(face.path) for char in needed):
                 chosen.setdefault(face, set()).update(needed)
                 break
     order = {face: index for index, face in enumerate(faces)}
@@ -688,21 +693,6 @@ def plan_fonts(
         (face, characters_to_keep(chars))
         for face, chars in sorted(chosen.items(), key=lambda item: order[item[0]])
     ]
-
-
-_UNDRAWN = ("Cc", "Cf", "Zl", "Zp")
-
-
-def _cmap(path: Path) -> frozenset[int]:
-    return _cmap_cached(path)
-
-
-@functools.cache
-def _cmap_cached(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
 
 
 def _font_href(face: Face) -> str:

@@ -69,15 +69,16 @@ def find_faces() -> tuple[Face, ...]:
 
 
 @functools.cache
-def _cmap(path: Path) -> frozenset[int]:
+def font_cmap(path: Path) -> frozenset[int]:
+    """The code points the font file at ``path`` has glyphs for."""
     from fontTools.ttLib import TTFont  # imported here: only coverage checks need it
 
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
-def _needs_glyph(char: str) -> bool:
-    # Format characters (joiners, direction marks) and line breaks are never drawn.
+def needs_glyph(char: str) -> bool:
+    """False for characters never drawn: format characters (joiners, direction marks), breaks."""
     return unicodedata.category(char) not in ("Cf", "Cc", "Zl", "Zp")
 
 
@@ -90,11 +91,11 @@ def missing_glyphs(texts: Iterable[tuple[str, str]], faces: Iterable[Face]) -> d
     covered: set[int] = set()
     for face in faces:
         if face.weight == 400 and face.style == "normal":
-            covered |= _cmap(face.path)
+            covered |= font_cmap(face.path)
     missing: dict[str, list[str]] = {}
     for where, text in texts:
         for char in set(text):
-            if ord(char) not in covered and _needs_glyph(char):
+            if ord(char) not in covered and needs_glyph(char):
                 places = missing.setdefault(char, [])
                 if where not in places:
                     places.append(where)
