@@ -83,9 +83,9 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
         if options.force
         or not states[job.output.parent].is_current(job.output, digests[job.output])
     ]
-    for job in jobs:
-        if job not in pending:
-            report(f"up to date: {job.output}")
+    current = {job.output for job in jobs} - {job.output for job in pending}
+    for output in sorted(current):
+        report(f"up to date: {output}")
     for job in pending:
         if job.format not in RENDERERS:
             raise WarraqError(f"no renderer for format '{job.format}' in this version of warraq")
