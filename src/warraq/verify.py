@@ -18,11 +18,11 @@ though the page is drawn right; the comparison forgives that.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
 import subprocess
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,20 +33,14 @@ from warraq.check import Finding, Level
 from warraq.config import Format, Project
 from warraq.inline import plain_text
 from warraq.render.fonts import FACE_FILES
+from warraq.render.html import LATIN_RUN
 from warraq.render.job import EditionJob
 from warraq.structure import load_document
 from warraq.text import is_arabic_char, is_arabic_letter, is_latin_letter
 from warraq.translation import Translation
 
-_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9 .,'’&+\-/:@_]*")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
-def squash(text: str) -> str:
-    """Text without spaces, hyphens or format characters: line breaks do not matter."""
-    return "".join(
-        c for c in re.sub(r"[\s\u00ad\u2010\-]+", "", text) if unicodedata.category(c) != "Cf"
-    )
+_PT_PER_MM = 72 / 25.4
 
 
 def bare(text: str) -> str:
@@ -65,8 +59,8 @@ def _found(expected: str, haystack: str) -> bool:
     Latin runs inside Arabic are extracted out of order, so the Arabic between
     them and each Latin run are looked for separately.
     """
-    pieces = [bare(piece) for piece in _LATIN_RUN.split(expected)]
-    pieces += [bare(run) for run in _LATIN_RUN.findall(expected)]
+    pieces = [bare(piece) for piece in LATIN_RUN.split(expected)]
+    pieces += [bare(run) for run in LATIN_RUN.findall(expected)]
     return all(piece in haystack for piece in pieces if piece)
 
 
@@ -151,13 +145,6 @@ def epub_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-_XHTML_NS = "{http://www.w3.org/1999/xhtml}"
-_SCRIPT_RUN = re.compile(
-    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+|[^\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+"
-)
-_PT_PER_MM = 72 / 25.4
-
-
 def pdf_text(job: EditionJob) -> str:
     """The text of ``job``'s PDF, Arabic stream then Latin stream (see the module's notes)."""
     from warraq.render.pdf import length_mm  # the renderer's own reading of lengths
@@ -168,19 +155,19 @@ def pdf_text(job: EditionJob) -> str:
     top = length_mm(job.edition.margins.top) * _PT_PER_MM
     bottom = length_mm(job.edition.margins.bottom) * _PT_PER_MM
     streams: dict[bool, list[str]] = {True: [], False: []}  # Arabic?, rows of text
-    for page in root.iter(f"{_XHTML_NS}page"):
+    for page in root.iter(f"{_XHTML}page"):
         height = float(page.get("height", "0"))
         offset = (height - trim_height) / 2  # bleed and crop marks surround the trim
         body = (offset + top - 2, height - offset - bottom + 2)
         placed: dict[bool, list[tuple[float, float, str]]] = {True: [], False: []}
-        for block in page.iter(f"{_XHTML_NS}block"):
+        for block in page.iter(f"{_XHTML}block"):
             boxes = [
                 (
                     (float(w.get("yMin", "0")) + float(w.get("yMax", "0"))) / 2,
                     float(w.get("xMin", "0")),
                     w.text,
                 )
-                for w in block.iter(f"{_XHTML_NS}word")
+                for w in block.iter(f"{_XHTML}word")
                 if w.text
                 and body[0] <= float(w.get("yMin", "0"))
                 and float(w.get("yMax", "0")) <= body[1]
@@ -190,7 +177,7 @@ def pdf_text(job: EditionJob) -> str:
             rtl = arabic > latin
             for y, x, text in boxes:
                 # pdftotext gives an Arabic word's letters in visual order.
-                runs = _SCRIPT_RUN.findall(text)
+                runs = ("".join(run) for _, run in itertools.groupby(text, is_arabic_char))
                 shown = "".join(run[::-1] if is_arabic_char(run[0]) else run for run in runs)
                 placed[rtl].append((y, x, shown if rtl else text))
         for rtl, boxes in placed.items():

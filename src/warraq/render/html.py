@@ -25,7 +25,7 @@ _ARABIC = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe"
 # A Latin run starts with a Latin letter and may hold digits, spaces and the
 # punctuation found inside names (C++, AT&T, e-mail, O'Neil), but ends on a
 # letter or digit so trailing spaces and sentence marks stay with the Arabic.
-_LATIN_RUN = re.compile(rf"[{_LATIN}](?:[{_LATIN}0-9 .,'’&+\-/:@_]*[{_LATIN}0-9+])?", re.UNICODE)
+LATIN_RUN = re.compile(rf"[{_LATIN}](?:[{_LATIN}0-9 .,'’&+\-/:@_]*[{_LATIN}0-9+])?", re.UNICODE)
 _ARABIC_RUN = re.compile(rf"[{_ARABIC}](?:[{_ARABIC}0-9 \u200c\u200d]*[{_ARABIC}])?")
 
 
@@ -49,7 +49,7 @@ def _runs(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
 
 
 def _text_html(text: str, direction: str, xml: bool) -> str:
-    pattern = _LATIN_RUN if direction == "rtl" else _ARABIC_RUN
+    pattern = LATIN_RUN if direction == "rtl" else _ARABIC_RUN
     run_language = EMBEDDED_LATIN_LANGUAGE if direction == "rtl" else "ar"
     run_direction = "ltr" if direction == "rtl" else "rtl"
     attributes = _attributes(run_language, run_direction, xml)
