@@ -37,8 +37,8 @@ if __name__ == "__main__":  # run as a script: measure this checkout's warraq
 from benchmarks.book import Book, copy_sample, generate_book  # noqa: E402
 from warraq.catalogs import load_translation  # noqa: E402
 from warraq.config import load_project  # noqa: E402
-from warraq.model import Paragraph  # noqa: E402
-from warraq.structure import load_document  # noqa: E402
+from warraq.document.model import Paragraph  # noqa: E402
+from warraq.document.structure import load_document  # noqa: E402
 from warraq.translate import ENGINES, TranslateOptions, translate  # noqa: E402
 from warraq.translate.engine import Batch  # noqa: E402
 
@@ -418,7 +418,7 @@ def bench_edit(report: Report, folder: Path, full_build: float) -> None:
 
 def book_html(book: Book, output: Path) -> str:
     """Write the PDF edition's HTML (as warraq makes it) to ``output``; return its base URL."""
-    from warraq.build import BuildOptions, plan_jobs
+    from warraq.build.pipeline import BuildOptions, plan_jobs
     from warraq.render.pdf import render_html
 
     project = load_project(book.root)

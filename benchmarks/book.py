@@ -23,11 +23,11 @@ from warraq.catalogs import (
     merge_catalog,
     template_path,
 )
+from warraq.catalogs.pofile import render_po
 from warraq.config import load_project
-from warraq.fsutil import write_bytes_atomic, write_text_atomic
-from warraq.model import Heading, Paragraph
-from warraq.pofile import render_po
-from warraq.structure import load_document
+from warraq.document.model import Heading, Paragraph
+from warraq.document.structure import load_document
+from warraq.util.files import write_bytes_atomic, write_text_atomic
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_FILES = ("warraq.toml", "glossary.toml", "seeds", "locales")
@@ -107,7 +107,9 @@ def copy_sample(target: Path) -> Path:
     for name in SAMPLE_FILES:
         source = REPO / name
         if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".warraq.lock"))
+            shutil.copytree(
+                source, target / name, ignore=shutil.ignore_patterns(".warraq.util.lock")
+            )
         else:
             shutil.copy2(source, target / name)
     return target

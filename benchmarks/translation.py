@@ -35,8 +35,8 @@ from typing import Any
 
 from warraq.catalogs import translatable_segments
 from warraq.config import load_project
+from warraq.document.structure import load_document
 from warraq.glossary import project_glossary
-from warraq.structure import load_document
 from warraq.translate.models import install_package
 from warraq.translate.protect import GlossaryShield
 

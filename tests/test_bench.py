@@ -11,8 +11,8 @@ from pathlib import Path
 from benchmarks import bench
 from benchmarks.book import BOOK_DOCUMENT, copy_sample, generate_book
 from warraq.catalogs import catalog_path, read_catalog, template_path
+from warraq.checks.status import project_status
 from warraq.config import load_project
-from warraq.status import project_status
 from warraq.translate import ENGINES
 
 from .conftest import Runner

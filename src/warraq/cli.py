@@ -12,15 +12,16 @@ from typing import Any
 import click
 
 from warraq import __version__
-from warraq.build import PDF_VARIANTS, BuildOptions, build
-from warraq.check import CHECKS, check_project, format_findings
+from warraq.build.pipeline import PDF_VARIANTS, BuildOptions, build
+from warraq.build.watch import watch
+from warraq.checks.outputs import verify_outputs
+from warraq.checks.status import project_status, require_complete, status_json, status_table
+from warraq.checks.translations import CHECKS, check_project, format_findings
 from warraq.config import FORMATS, Format, Project, load_project, single_source_project
+from warraq.document.model import document_to_json
+from warraq.document.outline import outline
+from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
-from warraq.model import document_to_json
-from warraq.outline import outline
-from warraq.progress import progress_for
-from warraq.status import project_status, require_complete, status_json, status_table
-from warraq.structure import structure_source
 from warraq.translate import ENGINES, TranslateOptions, translate
 from warraq.translate.models import (
     install_package,
@@ -28,8 +29,7 @@ from warraq.translate.models import (
     packages_dir,
     pivot_routes,
 )
-from warraq.verify import verify_outputs
-from warraq.watch import watch
+from warraq.util.progress import progress_for
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -26,8 +26,10 @@ import jinja2
 from markupsafe import Markup
 
 from warraq import __version__
+from warraq.catalogs.translation import Status
+from warraq.document.model import Block, Document, ListBlock, Quote
+from warraq.document.text import has_arabic, has_latin, text_direction
 from warraq.errors import WarraqError
-from warraq.model import Block, Document, ListBlock, Quote
 from warraq.render.fonts import (
     ARABIC_FAMILY,
     LATIN_FAMILY,
@@ -40,8 +42,6 @@ from warraq.render.job import EditionJob
 from warraq.render.subset import characters_to_keep, subset_font
 from warraq.render.templates import template_environment
 from warraq.render.view import EditionView, Row, Side, job_view
-from warraq.text import has_arabic, has_latin, text_direction
-from warraq.translation import Status
 
 MEDIA_TYPE = "application/epub+zip"
 TEMPLATES = ("container.xml", "package.opf", "nav.xhtml", "section.xhtml", "book.css")

@@ -12,9 +12,8 @@ import re
 
 from markupsafe import Markup, escape
 
-from warraq.inline import Emphasis, Inline, Strong, Text, parse_inline
-from warraq.inline import Markup as MarkupKind
-from warraq.text import text_direction
+from warraq.document.inline import Emphasis, Inline, Strong, Syntax, Text, parse_inline
+from warraq.document.text import text_direction
 
 # A language tag for Latin words inside Arabic: the script is known, the
 # language is not (a loanword such as "blockchain", a name, an acronym).
@@ -75,7 +74,7 @@ def _nodes_html(nodes: tuple[Inline, ...], direction: str, xml: bool) -> str:
     return "".join(parts)
 
 
-def inline_html(text: str, markup: MarkupKind, language: str, *, xml: bool = False) -> Markup:
+def inline_html(text: str, markup: Syntax, language: str, *, xml: bool = False) -> Markup:
     """HTML for ``text`` in ``language``: safe to put inside an element of that language.
 
     >>> inline_html("تقنية blockchain، و<٥>", "text", "ar")

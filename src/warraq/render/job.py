@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from warraq.catalogs.translation import Translation
 from warraq.config import DocumentConfig, EditionConfig, Format, Project
-from warraq.model import Document
-from warraq.translation import Translation
+from warraq.document.model import Document
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,12 @@ import jinja2
 from markupsafe import Markup
 
 from warraq import __version__
+from warraq.document.text import text_direction
 from warraq.errors import WarraqError
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, Face, find_faces
 from warraq.render.job import EditionJob
 from warraq.render.templates import THEME_DIR, template_environment
 from warraq.render.view import EditionView, job_view, label
-from warraq.text import text_direction
 
 HTML_TEMPLATE = "pdf/book.html.j2"
 CSS_TEMPLATE = "pdf/book.css.j2"

@@ -14,14 +14,14 @@ from typing import Literal
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from warraq.catalogs.translation import Rendering, Status, Translation
 from warraq.config import DocumentConfig, EditionConfig
-from warraq.inline import plain_text
-from warraq.model import Document, Heading, ListBlock, ListItem, Paragraph, Quote, Segment
+from warraq.document.inline import plain_text
+from warraq.document.model import Document, Heading, ListBlock, ListItem, Paragraph, Quote, Segment
+from warraq.document.text import ARABIC_INDIC_DIGITS, text_direction
 from warraq.render.html import inline_html
 from warraq.render.job import EditionJob
-from warraq.text import ARABIC_INDIC_DIGITS, text_direction
-from warraq.translation import Rendering, Status, Translation
-from warraq.typography import apply_conventions
+from warraq.render.typography import apply_conventions
 
 RowKind = Literal["heading", "paragraph", "item"]
 _STATUS_RANK = {Status.REVIEWED: 0, Status.MACHINE: 1, Status.FUZZY: 2, Status.MISSING: 3}
@@ -131,7 +131,7 @@ def build_view(
     ``xml`` adds ``xml:lang`` beside ``lang`` on inline runs (for XHTML).
     ``draft`` marks missing and fuzzy translations visibly instead of failing.
     ``typography`` applies the translation language's typographic conventions
-    (French spacing, see :mod:`warraq.typography`) to the translated texts.
+    (French spacing, see :mod:`warraq.render.typography`) to the translated texts.
     """
     builder = _ViewBuilder(
         document, translation, edition, draft=draft, xml=xml, typography=typography

@@ -29,20 +29,20 @@ from warraq.catalogs import (
     template_path,
     translatable_segments,
 )
+from warraq.catalogs.pofile import PoCatalog, render_po
+from warraq.catalogs.translation import Status
 from warraq.config import Project
+from warraq.document.structure import load_document
+from warraq.document.text import has_arabic, normalise_spaces
 from warraq.errors import WarraqError
-from warraq.fsutil import write_bytes_atomic
 from warraq.glossary import project_glossary
-from warraq.lock import exclusive_lock
-from warraq.pofile import PoCatalog, render_po
-from warraq.progress import NoProgress, Progress
-from warraq.structure import load_document
-from warraq.text import has_arabic, normalise_spaces
 from warraq.translate.argos import ArgosEngine
 from warraq.translate.engine import Engine, EngineFactory, PairTranslator, Processor
 from warraq.translate.fake import FakeEngine
 from warraq.translate.protect import GlossaryShield
-from warraq.translation import Status
+from warraq.util.files import write_bytes_atomic
+from warraq.util.lock import exclusive_lock
+from warraq.util.progress import NoProgress, Progress
 
 ENGINES: dict[str, EngineFactory] = {
     "argos": ArgosEngine,
@@ -50,7 +50,7 @@ ENGINES: dict[str, EngineFactory] = {
 }
 """Machine-translation engines by name (``--engine``, ``[translate] engine``)."""
 
-LOCK_NAME = ".warraq.lock"
+LOCK_NAME = ".warraq.util.lock"
 
 Report = Callable[[str], None]
 
@@ -102,7 +102,7 @@ class CatalogSummary:
 
 
 @dataclass
-class _Job:
+class _CatalogWork:
     """One document's catalog in one language, and the entries to translate in it."""
 
     summary: CatalogSummary
@@ -180,10 +180,10 @@ def _documents(project: Project, requested: tuple[str, ...] | None) -> list[str]
 
 def _prepare(
     project: Project, names: list[str], languages: tuple[str, ...]
-) -> tuple[list[tuple[Path, bytes]], list[_Job]]:
+) -> tuple[list[tuple[Path, bytes]], list[_CatalogWork]]:
     """Extract and merge everything in memory: a bad catalog stops the run before any write."""
     templates: list[tuple[Path, bytes]] = []
-    jobs: list[_Job] = []
+    jobs: list[_CatalogWork] = []
     for name in names:
         document = load_document(project, project.document(name))
         template = extract_template(document, name, project.source_language)
@@ -199,7 +199,7 @@ def _prepare(
             wanted = list(dict.fromkeys(translatable_segments(project, name, document, language)))
             todo = [text for text in wanted if needs_translation(catalog[text])]
             jobs.append(
-                _Job(
+                _CatalogWork(
                     CatalogSummary(name, language, path),
                     CatalogFile(path, catalog, old),
                     todo,
@@ -220,7 +220,7 @@ def _previous_template(path: Path) -> PoCatalog | None:
 
 
 def _run(
-    jobs: list[_Job],
+    jobs: list[_CatalogWork],
     translators: dict[str, PairTranslator],
     processors: dict[str, tuple[Processor, ...]],
     progress: Progress,
@@ -268,7 +268,7 @@ def _is_refused(source: str, translation: str) -> bool:
     return not cleaned or (has_arabic(source) and cleaned == normalise_spaces(source))
 
 
-def _count(job: _Job) -> None:
+def _count(job: _CatalogWork) -> None:
     """Fill in the summary's kept, fuzzy and missing counts from the catalog as saved."""
     summary = job.summary
     todo = set(job.todo)

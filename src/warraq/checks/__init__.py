@@ -1,0 +1,1 @@
+"""The checks stage: translation checks, output verification and translation status."""

