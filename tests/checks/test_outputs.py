@@ -22,7 +22,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from warraq.build.pipeline import BuildOptions, build
 
-    from .conftest import REPO
+    from tests.conftest import REPO
 
     root = tmp_path_factory.mktemp("verify") / "sample"
     root.mkdir()
@@ -124,7 +124,7 @@ def test_bare_keeps_letters_in_order() -> None:
 def test_markdown_pdf_with_numbers_and_lost_ligature_letters_passes(tmp_path: Path) -> None:
     from warraq.build.pipeline import BuildOptions, build
 
-    from .conftest import copy_fixture
+    from tests.conftest import copy_fixture
 
     project = copy_fixture("pdf/water", tmp_path)
     build(load_project(project), BuildOptions(formats=("pdf",), jobs=1))

@@ -17,7 +17,7 @@ from warraq.catalogs.translation import Status
 from warraq.document.structure import structure_source
 from warraq.translate.argos import ArgosEngine
 
-from .tiny_argos import build_argosmodel
+from tests.tiny_argos import build_argosmodel
 
 DOCUMENT = "france-qatar-security"
 
