@@ -35,7 +35,19 @@ TRIM_SIZES: dict[str, tuple[str, str]] = {
 }
 _LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# A BCP 47 language tag as warraq uses them: a primary language subtag, then
+# script, region or variant subtags. Tags become folder names, so nothing else.
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def is_language_tag(value: str) -> bool:
+    """True when ``value`` is a language tag warraq accepts (``fr``, ``pt-BR``, ``sr-Latn``).
+
+    >>> is_language_tag("fr"), is_language_tag("pt-BR"), is_language_tag("../x")
+    (True, True, False)
+    """
+    return bool(LANGUAGE_TAG.match(value))
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +99,11 @@ class EditionConfig:
     crop_marks: bool = False
     bleed: str = "0mm"
     primary_language: Literal["source", "translation"] = "source"
+
+    @property
+    def bilingual(self) -> bool:
+        """True when the edition prints the source beside (or with) its translation."""
+        return self.layout != "translation-only"
 
     @property
     def page_size(self) -> tuple[str, str]:
@@ -234,9 +251,9 @@ def parse_project(data: dict[str, Any], *, root: Path, file: str = CONFIG_NAME) 
         )
     )
     source_language = project.get("source_language", str, "ar")
-    if not _LANGUAGE.match(source_language):
+    if not is_language_tag(source_language):
         raise project.error("source_language", f"is {source_language!r}; use a code such as 'ar'")
-    targets = project.strings("target_languages", ("fr", "en"), lambda v: bool(_LANGUAGE.match(v)))
+    targets = project.strings("target_languages", ("fr", "en"), is_language_tag)
     if not targets:
         raise project.error("target_languages", "is empty; list at least one language, e.g. ['fr']")
     if source_language in targets:
@@ -434,7 +451,7 @@ def document_name_for(source: Path) -> str:
     """
     name = source.name
     for suffix in reversed(source.suffixes):
-        if not _LANGUAGE.match(suffix.lstrip(".")) and suffix.lower() not in (".txt", ".md"):
+        if not is_language_tag(suffix.lstrip(".")) and suffix.lower() not in (".txt", ".md"):
             break
         name = name.removesuffix(suffix)
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "document"
@@ -445,7 +462,7 @@ def single_source_project(
 ) -> Project:
     """A project with defaults for everything, for ``warraq build SOURCE`` without a config."""
     for language in targets:
-        if not _LANGUAGE.match(language) or language == source_language:
+        if not is_language_tag(language) or language == source_language:
             raise WarraqError(f"--to: {language!r} is not a target language code such as 'fr'")
     name = document_name_for(source)
     return Project(
