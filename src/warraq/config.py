@@ -49,7 +49,6 @@ def is_language_tag(value: str) -> bool:
     return bool(LANGUAGE_TAG.match(value))
 
 
-
 @dataclass(frozen=True, slots=True)
 class Margins:
     """Page margins; ``inner`` is the binding side, mirrored on facing pages."""

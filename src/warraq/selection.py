@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from warraq.config import DocumentConfig, Project, is_language_tag
 from warraq.errors import WarraqError
 
+
 def split_languages(values: Iterable[str]) -> tuple[str, ...] | None:
     """``--to`` values, repeated or comma-separated, as one tuple; ``None`` when none given.
 

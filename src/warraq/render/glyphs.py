@@ -1,4 +1,4 @@
-"""The glyph check: refuse an edition holding a character its fonts cannot draw, before rendering."""
+"""The glyph check: refuse an edition holding a character its fonts cannot draw."""
 
 from __future__ import annotations
 
