@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from warraq.catalogs.pofile import PoCatalog, reference, render_po
-from warraq.document.model import Document, Heading, ListItem
+from warraq.document.model import Document, Heading, ListItem, Segment
 from warraq.util.clock import now, po_date
 
 TITLE_NOTE = "title of the document"
@@ -11,12 +13,21 @@ HEADING_NOTE = "heading"
 ITEM_NOTE = "list item"
 
 
-def extract_template(document: Document, name: str, source_language: str) -> PoCatalog:
+def extract_template(
+    document: Document,
+    name: str,
+    source_language: str,
+    *,
+    segments: Iterable[Segment] | None = None,
+) -> PoCatalog:
     """The template of ``document``: one entry per distinct segment text, in reading order.
 
     Each entry lists where the sentence occurs (``<name>:<segment id>``) and
     notes for the translator whether it is the title, a heading or a list item.
+    With ``segments`` (see :func:`~warraq.catalogs.entries.template_segments`),
+    only those segments are entries.
     """
+    keep = {segment.id for segment in segments} if segments is not None else None
     template = PoCatalog()
     template.header_comments = [
         f'Source text of the warraq document "{name}",',
@@ -37,10 +48,9 @@ def extract_template(document: Document, name: str, source_language: str) -> PoC
         ("Content-Transfer-Encoding", "8bit"),
         ("X-Source-Language", source_language),
     ]
-    if document.meta.title is not None:
-        _add_occurrence(
-            template, name, document.meta.title.id, document.meta.title.text, TITLE_NOTE
-        )
+    title = document.meta.title
+    if title is not None and (keep is None or title.id in keep):
+        _add_occurrence(template, name, title.id, title.text, TITLE_NOTE)
     for block in document.text_blocks():
         note = (
             HEADING_NOTE
@@ -50,6 +60,8 @@ def extract_template(document: Document, name: str, source_language: str) -> PoC
             else None
         )
         for segment in block.segments:
+            if keep is not None and segment.id not in keep:
+                continue
             _add_occurrence(template, name, segment.id, segment.text, note)
     return template
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from babel import Locale, UnknownLocaleError
@@ -69,9 +70,18 @@ def new_catalog(template: PoCatalog, language: str, name: str) -> PoCatalog:
 
 
 def merge_catalog(
-    old: PoCatalog | None, template: PoCatalog, language: str, name: str
+    old: PoCatalog | None,
+    template: PoCatalog,
+    language: str,
+    name: str,
+    *,
+    entries: Collection[str] | None = None,
 ) -> tuple[PoCatalog, MergeReport]:
     """Bring the catalog ``old`` in line with ``template``; neither is modified.
+
+    With ``entries`` (the msgids of
+    :func:`~warraq.catalogs.entries.catalog_segments`), the catalog holds only
+    the template's entries among them.
 
     An entry whose source is unchanged keeps everything (translation, flags,
     comments, provenance). A source changed only in whitespace or punctuation
@@ -104,7 +114,8 @@ def merge_catalog(
     if "charset=utf-8" not in (catalog.header("Content-Type") or "").lower().replace(" ", ""):
         catalog.set_header("Content-Type", "text/plain; charset=UTF-8")
 
-    wanted = {m.id for m in template.messages()}
+    messages = [m for m in template.messages() if entries is None or m.id in entries]
+    wanted = {m.id for m in messages}
     removed = [m for m in old_active.values() if m.id not in wanted]
     removed += [m for i, m in old_obsolete.items() if i not in wanted and i not in old_active]
     candidates = [m for m in removed if is_translated(m)]
@@ -115,7 +126,7 @@ def merge_catalog(
     matcher = _SimilarSentences(candidates)
     used: set[str] = set()
 
-    for entry in template.messages():
+    for entry in messages:
         text = str(entry.id)
         loose = by_loose.get(loose_key(text))
         if text in old_active:
