@@ -231,7 +231,9 @@ def test_small_edit_to_a_long_sentence_keeps_its_translation_as_stale() -> None:
     assert entry.previous_id == [LONG]
     assert message_status(entry) is Status.FUZZY
     assert needs_translation(entry)
-    assert LONG not in merged.obsolete
+    # The reviewed original is kept too (obsolete, still reviewed), to come back with its sentence.
+    assert merged.obsolete[LONG].string == "Une longue phrase relue."
+    assert "fuzzy" not in merged.obsolete[LONG].flags
 
 
 def test_stale_machine_entry_loses_its_provenance() -> None:

@@ -376,3 +376,22 @@ def test_a_configured_title_has_no_catalog_entry(warraq: Runner, blank_sample: P
         assert "untranslated" not in stats and "56 fuzzy" in stats, stats
     status = warraq("status", "--json", cwd=blank_sample)
     assert '"segments": 56' in status.stdout and '"missing": 0' in status.stdout, status.stdout
+
+
+def test_a_reviewed_translation_comes_back_when_an_edit_is_undone(
+    warraq: Runner, blank_sample: Path
+) -> None:
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    sentence = next(text for text in SEGMENTS if "الدولتان" in text)
+    _correct_by_hand(po(blank_sample, "fr"), sentence, "Relu à la main.")
+    source = blank_sample / "seeds" / "france-qatar-security.ar.txt"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("الدولتان", "البلدان"), encoding="utf-8")
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    assert "Relu à la main." in po(blank_sample, "fr").read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")  # the edit undone
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    entry = read_catalog(po(blank_sample, "fr"))[sentence]
+    assert entry.string == "Relu à la main."
+    assert message_status(entry) is Status.REVIEWED
+    msgfmt_check(po(blank_sample, "fr"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Message
 
-from warraq.catalogs.entries import is_translated, machine_comments
+from warraq.catalogs.entries import is_reviewed, is_translated, machine_comments
 from warraq.catalogs.paths import babel_locale
 from warraq.catalogs.pofile import PoCatalog
 from warraq.util.clock import now, po_date
@@ -125,6 +125,7 @@ def merge_catalog(
     by_loose.pop("", None)
     matcher = _SimilarSentences(candidates)
     used: set[str] = set()
+    carried: set[str] = set()  # respelled: the translation lives on as it was
 
     for entry in messages:
         text = str(entry.id)
@@ -138,6 +139,7 @@ def merge_catalog(
         elif loose is not None and loose.id not in used:
             merged = _carry(loose, entry)
             used.add(str(loose.id))
+            carried.add(str(loose.id))
             report.respelled += 1
         elif (similar := matcher.best(text)) is not None:
             merged = _stale(similar, entry)
@@ -150,7 +152,11 @@ def merge_catalog(
 
     for message in [*old_obsolete.values(), *old_active.values()]:
         text = str(message.id)
-        if text in wanted or text in used or text in catalog.obsolete or not is_translated(message):
+        if text in wanted or text in catalog.obsolete or not is_translated(message):
+            continue
+        # A reviewed entry that became the basis of a stale one stays too, to come back with its
+        # sentence: a reviewed translation is never lost, whatever the edits.
+        if text in used and (text in carried or not is_reviewed(message)):
             continue
         catalog.obsolete[text] = Message(
             message.id,
