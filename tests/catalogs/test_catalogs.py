@@ -231,7 +231,9 @@ def test_small_edit_to_a_long_sentence_keeps_its_translation_as_stale() -> None:
     assert entry.previous_id == [LONG]
     assert message_status(entry) is Status.FUZZY
     assert needs_translation(entry)
-    assert LONG not in merged.obsolete
+    # The reviewed original is kept too (obsolete, still reviewed), to come back with its sentence.
+    assert merged.obsolete[LONG].string == "Une longue phrase relue."
+    assert "fuzzy" not in merged.obsolete[LONG].flags
 
 
 def test_stale_machine_entry_loses_its_provenance() -> None:
@@ -386,3 +388,20 @@ def test_a_catalog_rewrapped_by_gettext_tools_reads_back_the_same(tmp_path: Path
     subprocess.run(["msgcat", "-o", str(wrapped), str(path)], check=True)
     assert wrapped.read_bytes() != path.read_bytes()  # really rewrapped
     assert render_po(read_catalog(wrapped)) == path.read_bytes()
+
+
+def test_a_plural_entry_is_refused_with_a_message_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "plural.po"
+    data = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "un fichier"\n'
+        'msgstr[1] "%d fichiers"\n'
+    )
+    path.write_text(data, encoding="utf-8")
+    subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], check=True)  # valid PO
+    with pytest.raises(WarraqError) as caught:
+        read_catalog(path)
+    message = str(caught.value)
+    assert f"{path}, line 7:" in message and "plural" in message
+    assert "unterminated" not in message and "\n" not in message

@@ -55,7 +55,7 @@ def test_translate_fills_empty_catalogs_with_marked_machine_translations(
             assert catalog[text].string == f"[{language}] {text}"
             assert message_status(catalog[text]) is Status.MACHINE
     template = read_catalog(blank_sample / "locales" / f"{DOCUMENT}.pot")
-    assert len(template.messages()) == 57  # the title too
+    assert len(template.messages()) == 56  # the configured title has no entry
     assert (
         f"{DOCUMENT} [en]: {TOTAL}/{TOTAL} segments" in result.stderr
     )  # the closing progress line
@@ -357,3 +357,41 @@ def test_warraq_help_does_not_load_machine_translation() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_configured_title_has_no_catalog_entry(warraq: Runner, blank_sample: Path) -> None:
+    """One rule: the title given in warraq.toml is not in the catalogs, so nothing is left empty."""
+    assert warraq("translate", "--engine", "fake", cwd=blank_sample).exit_code == 0
+    title = "التعاون الأمني بين فرنسا وقطر"
+    assert read_catalog(blank_sample / "locales" / f"{DOCUMENT}.pot").get(title) is None
+    for language in ("fr", "en"):
+        path = po(blank_sample, language)
+        assert read_catalog(path).get(title) is None
+        stats = subprocess.run(
+            ["msgfmt", "--statistics", "-o", os.devnull, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        assert "untranslated" not in stats and "56 fuzzy" in stats, stats
+    status = warraq("status", "--json", cwd=blank_sample)
+    assert '"segments": 56' in status.stdout and '"missing": 0' in status.stdout, status.stdout
+
+
+def test_a_reviewed_translation_comes_back_when_an_edit_is_undone(
+    warraq: Runner, blank_sample: Path
+) -> None:
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    sentence = next(text for text in SEGMENTS if "الدولتان" in text)
+    _correct_by_hand(po(blank_sample, "fr"), sentence, "Relu à la main.")
+    source = blank_sample / "seeds" / "france-qatar-security.ar.txt"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("الدولتان", "البلدان"), encoding="utf-8")
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    assert "Relu à la main." in po(blank_sample, "fr").read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")  # the edit undone
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    entry = read_catalog(po(blank_sample, "fr"))[sentence]
+    assert entry.string == "Relu à la main."
+    assert message_status(entry) is Status.REVIEWED
+    msgfmt_check(po(blank_sample, "fr"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warraq.build.state import BuildState, job_digest
-from warraq.catalogs import catalog_path, load_translation
+from warraq.catalogs import catalog_path, catalog_segments, load_translation
 from warraq.catalogs.translation import Status, Translation
 from warraq.checks.translations import configured_entries, run_checks
 from warraq.config import Format, Project, output_stem
@@ -258,9 +258,7 @@ def check_translations(
     for (name, language), translation in sorted(translations.items()):
         seen: set[str] = set()
         document = documents[name]
-        for segment in document.segments():
-            if segment is document.meta.title and project.document(name).title(language):
-                continue  # the configuration gives this title's translation
+        for segment in catalog_segments(project.document(name), document, language):
             status = translation.lookup(segment.text).status
             if status in refused and segment.text not in seen:
                 seen.add(segment.text)

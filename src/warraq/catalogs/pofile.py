@@ -25,7 +25,7 @@ from warraq.errors import WarraqError
 # Flags babel adds by itself when a msgid looks like a Python format string;
 # meaningless for prose, and msgfmt --check would then check them.
 _AUTOMATIC_FLAGS = frozenset({"python-format", "python-brace-format"})
-_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s*(.*)")
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(.*)")
 _STRING = re.compile(r'"(?:[^"\\]|\\[\\"abfnrtv])*"')
 _LOCATION_WIDTH = 79
 
@@ -186,6 +186,11 @@ class _Checker:
                 number, f"unknown keyword {word!r}; expected msgid, msgstr or a string"
             )
         keyword, argument = match.groups()
+        if keyword == "msgid_plural":
+            raise WarraqError(
+                f"{self.path}, line {number}: a plural entry (msgid_plural); warraq's entries are "
+                "sentences and use no plurals: remove this entry"
+            )
         self.string(number, argument)
         text = unescape(argument)
         if keyword == "msgctxt":

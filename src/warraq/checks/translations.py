@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from warraq.catalogs import load_translation
+from warraq.catalogs import catalog_segments, load_translation
 from warraq.catalogs.translation import Status, Translation
 from warraq.config import DocumentConfig, Project
 from warraq.document.inline import Syntax, emphasis_spans
@@ -388,13 +388,9 @@ def check_entry(entry: Entry, context: Context) -> Iterator[Finding]:
 def configured_entries(
     config: DocumentConfig, document: Document, translation: Translation
 ) -> list[Entry]:
-    """The entries to check for one document: a title the configuration translates is left out."""
-    title = document.meta.title
-    return [
-        entry
-        for entry in document_entries(config.name, document, translation)
-        if not (title and entry.source == title.text and config.title(translation.language))
-    ]
+    """The entries to check for one document: those of its catalog (see ``catalog_segments``)."""
+    wanted = {s.text for s in catalog_segments(config, document, translation.language)}
+    return [e for e in document_entries(config.name, document, translation) if e.source in wanted]
 
 
 def check_project(

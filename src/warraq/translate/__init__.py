@@ -19,6 +19,7 @@ from pathlib import Path
 from warraq.catalogs import (
     CatalogFile,
     catalog_path,
+    catalog_segments,
     extract_template,
     merge_catalog,
     message_status,
@@ -27,7 +28,7 @@ from warraq.catalogs import (
     record_machine_translation,
     settle_template,
     template_path,
-    translatable_segments,
+    template_segments,
 )
 from warraq.catalogs.pofile import PoCatalog, render_po
 from warraq.catalogs.translation import Status
@@ -185,8 +186,10 @@ def _prepare(
     templates: list[tuple[Path, bytes]] = []
     jobs: list[_CatalogWork] = []
     for name in names:
-        document = load_document(project, project.document(name))
-        template = extract_template(document, name, project.source_language)
+        config = project.document(name)
+        document = load_document(project, config)
+        segments = template_segments(config, document, project.target_languages)
+        template = extract_template(document, name, project.source_language, segments=segments)
         pot = template_path(project, name)
         settle_template(template, _previous_template(pot))
         data = render_po(template)
@@ -195,8 +198,9 @@ def _prepare(
         for language in languages:
             path = catalog_path(project, name, language)
             old = read_catalog(path, locale=language) if path.exists() else None
-            catalog, _ = merge_catalog(old, template, language, name)
-            wanted = list(dict.fromkeys(translatable_segments(project, name, document, language)))
+            entries = [s.text for s in catalog_segments(config, document, language)]
+            catalog, _ = merge_catalog(old, template, language, name, entries=set(entries))
+            wanted = list(dict.fromkeys(entries))
             todo = [text for text in wanted if needs_translation(catalog[text])]
             jobs.append(
                 _CatalogWork(
