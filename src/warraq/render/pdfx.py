@@ -112,7 +112,7 @@ def _cmyk(red: float, green: float, blue: float) -> list[float]:
     >>> _cmyk(0.2, 0.2, 0.2), _cmyk(1, 0, 0)
     ([0.0, 0.0, 0.0, 0.8], [0.0, 1.0, 1.0, 0.0])
     """
-    black = 1 - max(red, green, blue)
+    black = 1.0 - max(red, green, blue)
     if black >= 1:
         return [0.0, 0.0, 0.0, 1.0]
     scale = 1 - black
