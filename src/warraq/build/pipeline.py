@@ -34,7 +34,7 @@ from warraq.render.view import job_view, label
 from warraq.util.clock import source_date_epoch
 from warraq.util.files import write_bytes_atomic
 
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1", "pdf/ua-2", "pdf/x-4", "pdf/x-1a")
 
 
 @dataclass(frozen=True, slots=True)

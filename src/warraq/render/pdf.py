@@ -32,6 +32,7 @@ from warraq.document.text import text_direction
 from warraq.errors import WarraqError
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, Face, find_faces
 from warraq.render.job import EditionJob
+from warraq.render.pdfx import css_bleed, finish_print, weasyprint_options
 from warraq.render.templates import THEME_DIR, template_environment
 from warraq.render.view import EditionView, job_view, label
 
@@ -85,7 +86,7 @@ def page_geometry(job: EditionJob) -> PageGeometry:
     width, height = edition.page_size
     margins = edition.margins
     content = length_mm(height) - length_mm(margins.top) - length_mm(margins.bottom)
-    bleed = edition.bleed if length_mm(edition.bleed) > 0 else None
+    bleed = css_bleed(length_mm(edition.bleed), edition.crop_marks)  # warraq.render.pdfx
     return PageGeometry(
         width=width,
         height=height,
@@ -420,6 +421,7 @@ def render_pdf(job: EditionJob) -> bytes:
         overlay=(templates, THEME_DIR),
     )
     options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
+    options |= weasyprint_options(job.pdf_variant)  # PDF/X: see warraq.render.pdfx
     source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     document = source.render(**options)
     breaks: list[str] = []
@@ -445,7 +447,9 @@ def render_pdf(job: EditionJob) -> bytes:
         # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
         warnings.simplefilter("ignore", ResourceWarning)
         data: bytes = document.write_pdf(**options)
-    return data
+    # Print: page boxes, PDF/X output intent and colours (warraq.render.pdfx).
+    bleed = length_mm(job.edition.bleed)
+    return finish_print(data, job.pdf_variant, bleed, job.edition.crop_marks)
 
 
 MAX_LAYOUT_PASSES = 4
