@@ -34,8 +34,6 @@ from warraq.render.view import job_view, label
 from warraq.util.clock import source_date_epoch
 from warraq.util.files import write_bytes_atomic
 
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:

@@ -1,0 +1,102 @@
+"""The PDF templates' context: the view, page, fonts, labels and metadata they are filled from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from warraq import __version__
+from warraq.document.text import text_direction
+from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY
+from warraq.render.job import EditionJob
+from warraq.render.pdf.baselines import baseline_padding
+from warraq.render.pdf.faces import FAMILY_ALIASES, FontFace, css_string
+from warraq.render.pdf.geometry import page_geometry, running_head_chars
+from warraq.render.pdf.passes import (
+    short_rows,
+)
+from warraq.render.view import EditionView, label
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis.
+
+    Short words (articles, prepositions) do not end a shortened title.
+
+    >>> shorten("Quels sont les principaux domaines de la coopération\u202f?", 42)
+    'Quels sont les principaux domaines…'
+    >>> shorten("كيف تؤثر هذه الدبلوماسية على الاستقرار الإقليمي؟", 32)
+    'كيف تؤثر هذه الدبلوماسية…'
+    >>> shorten("Court", 24)
+    'Court'
+    """
+    if len(text) <= limit:
+        return text
+    cut = max(limit - 1, 1)
+    words = text[:cut].split()
+    if len(words) > 1 and not text[cut - 1].isspace() and not text[cut].isspace():
+        words.pop()  # the last word was cut in two
+    while len(words) > 2 and len(words[-1].strip(",;:.،؛")) <= 3:
+        words.pop()
+    return " ".join(words).rstrip(" \u00a0\u202f,;:.،؛-–—") + "…"
+
+
+def _metadata_date(job: EditionJob) -> str:
+    moment = job.timestamp or dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def template_context(
+    job: EditionJob, view: EditionView, faces: Sequence[FontFace]
+) -> dict[str, Any]:
+    """What the PDF templates are filled from."""
+    source, target = view.source_language, view.target_language
+    languages = {"source": source, "target": target}
+    side_by_side = job.edition.layout == "side-by-side"
+    edition = "bilingual" if side_by_side else "translated"
+    return {
+        "view": view,
+        "layout": job.edition.layout,
+        "side_by_side": side_by_side,
+        "page": page_geometry(job),
+        "head_chars": running_head_chars(page_geometry(job)),
+        "short_rows": short_rows(view, page_geometry(job)),
+        "level": baseline_padding(
+            faces, FAMILY_ALIASES[ARABIC_FAMILY], FAMILY_ALIASES[LATIN_FAMILY]
+        ),
+        "fonts": faces,
+        "families": {
+            "arabic": css_string(FAMILY_ALIASES[ARABIC_FAMILY]),
+            "latin": css_string(FAMILY_ALIASES[LATIN_FAMILY]),
+        },
+        "numbers": {
+            "source": "arabic-indic"
+            if job.edition.page_numbers == "arabic-indic" and text_direction(source) == "rtl"
+            else "decimal",
+            "target": "decimal",
+        },
+        "labels": {
+            key: {
+                side: label(name, language, source=source, target=target)
+                for side, language in languages.items()
+            }
+            for key, name in (
+                ("contents", "contents"),
+                ("draft", "draft"),
+                ("missing", "missing"),
+                ("edition", edition),
+            )
+        },
+        "meta": {
+            "title": view.title[1].text,
+            "author": view.author[1] if view.author else None,
+            "language": target,
+            "subject": view.subject,
+            "keywords": ", ".join(
+                [label(edition, target, source=source, target=target), view.title[0].text]
+            ),
+            "created": _metadata_date(job),
+            "generator": f"warraq {__version__}",
+        },
+    }
