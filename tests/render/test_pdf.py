@@ -25,10 +25,10 @@ from warraq.document.inline import plain_text
 from warraq.document.model import Document, Heading
 from warraq.document.structure import load_document
 from warraq.document.text import western_digits
-from warraq.render.pdf import passes as pdf_passes
-from warraq.render.pdf import renderer as pdf_renderer
 from warraq.render.fonts import find_faces
 from warraq.render.pdf import length_mm, make_fetcher, render_html, rows_started_unlevel
+from warraq.render.pdf import passes as pdf_passes
+from warraq.render.pdf import renderer as pdf_renderer
 from warraq.render.templates import THEME_DIR
 
 EPOCH = "1717200000"  # 2024-06-01T00:00:00Z
