@@ -383,7 +383,7 @@ def test_draft_marks_missing_and_fuzzy(water: Path, warraq: Runner) -> None:
         }
     assert squash("[traduction manquante]") in squash(text)
     assert squash("Ainsi parlait un ancien expert.") in squash(text)
-    assert "Épreuve" in text
+    assert "Brouillon" in text
     assert (0.98, 0.89, 0.89) in fills  # the missing translation's pink
     assert (1.0, 0.94, 0.66) in fills  # the out-of-date translation's yellow
 

@@ -29,14 +29,13 @@ from warraq.render.epub.book import (
 from warraq.render.epub.characters import check_characters
 from warraq.render.epub.container import MEDIA_TYPE, zip_epub
 from warraq.render.epub.embedded_fonts import StyleKey, plan_fonts, styled_characters
-from warraq.render.epub.plan import WORDS, plan_book, plan_chapters, plan_nav, word
+from warraq.render.epub.plan import plan_book, plan_chapters, plan_nav
 from warraq.render.epub.renderer import TEMPLATES, render_epub
 
 __all__ = [
     "CONFORMANCE",
     "MEDIA_TYPE",
     "TEMPLATES",
-    "WORDS",
     "Accessibility",
     "Book",
     "Chapter",
@@ -53,6 +52,5 @@ __all__ = [
     "plan_nav",
     "render_epub",
     "styled_characters",
-    "word",
     "zip_epub",
 ]

@@ -9,6 +9,7 @@ from warraq.render.epub.book import (
 )
 from warraq.render.job import EditionJob
 from warraq.render.view import EditionView, Row
+from warraq.render.words import language_name
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
@@ -27,8 +28,8 @@ def plan_accessibility(
     check: not for a draft (untranslated or stale passages), and not when the
     project overrides the EPUB templates (warraq cannot vouch for those).
     """
-    source = _language_name(view.source_language)
-    target = _language_name(view.target_language)
+    source = language_name(view.source_language, "en")
+    target = language_name(view.target_language, "en")
     if bilingual:
         summary = [
             f"A bilingual edition: each {source} passage is followed by its {target} "
@@ -77,13 +78,3 @@ def plan_accessibility(
         conformance=conformance,
         certified_by=certified_by,
     )
-
-
-def _language_name(language: str) -> str:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(language.replace("-", "_")).get_display_name("en")
-    except (ValueError, UnknownLocaleError):
-        return language
-    return name or language

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from warraq.catalogs import catalog_path
 from warraq.errors import WarraqError
 from warraq.render.job import EditionJob
 
@@ -37,7 +38,9 @@ def check_characters(job: EditionJob) -> None:
     lines = {
         segment.id: block.line for block in document.text_blocks() for segment in block.segments
     }
-    catalog = f"locales/{job.language}/LC_MESSAGES/{job.document_config.name}.po"
+    catalog = catalog_path(job.project, job.document_config.name, job.language)
+    if catalog.is_relative_to(job.project.root):
+        catalog = catalog.relative_to(job.project.root)
     for segment in document.segments():
         where = f"line {lines[segment.id]}, " if lines.get(segment.id) else ""
         bad = next((char for char in segment.text if _forbidden(char)), None)

@@ -7,7 +7,6 @@ import io
 import zipfile
 from collections.abc import Mapping
 
-from warraq.render.epub.plan import modified_time
 from warraq.render.job import EditionJob
 
 MEDIA_TYPE = "application/epub+zip"
@@ -19,7 +18,8 @@ _ZIP_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 
 
 def zip_time(job: EditionJob) -> dt.datetime:
-    return min(max(modified_time(job), _ZIP_EARLIEST), _ZIP_LATEST)
+    """The edition's time, as a zip can hold it (1980 to 2107)."""
+    return min(max(job.modified, _ZIP_EARLIEST), _ZIP_LATEST)
 
 
 def zip_epub(files: Mapping[str, bytes], when: dt.datetime) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,33 +18,10 @@ from warraq.render.epub.book import (
 )
 from warraq.render.job import EditionJob
 from warraq.render.view import EditionView, Row
+from warraq.render.words import WORDS, word
 
 # Identifiers are UUIDs derived from the edition's name, under this namespace.
 IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:warraq:epub-identifier")
-
-
-# Words the book itself needs, in each language it may be written in.
-WORDS: dict[str, dict[str, str]] = {
-    "contents": {"ar": "المحتويات", "fr": "Table des matières", "en": "Contents"},
-    "landmarks": {"ar": "معالم الكتاب", "fr": "Repères", "en": "Landmarks"},
-    "titlepage": {"ar": "صفحة العنوان", "fr": "Page de titre", "en": "Title page"},
-    "start": {"ar": "بداية النص", "fr": "Début du texte", "en": "Start of the text"},
-    "draft": {
-        "ar": "مسودة: الترجمات المعلَّمة ناقصة أو قديمة.",
-        "fr": "Brouillon : les traductions signalées manquent ou sont à revoir.",
-        "en": "Draft: the marked translations are missing or out of date.",
-    },
-}
-
-
-def word(key: str, language: str) -> str:
-    """The book word ``key`` in ``language``, in English when warraq does not know it.
-
-    >>> word("contents", "fr"), word("contents", "de")
-    ('Table des matières', 'Contents')
-    """
-    words = WORDS[key]
-    return words.get(language.split("-")[0], words["en"])
 
 
 def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] = ()) -> Book:
@@ -87,7 +63,6 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
     dates = tuple(
         Text(date_texts[language], language, text_direction(language)) for language in languages
     )
-    modified = modified_time(job)
     identifier = uuid.uuid5(
         IDENTIFIER_NAMESPACE,
         "/".join((job.document_config.name, source, target, job.edition.layout, job.edition.name)),
@@ -98,7 +73,7 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
         bilingual=bilingual,
         languages=languages,
         identifier=f"urn:uuid:{identifier}",
-        modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        modified=job.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         date=job.date.isoformat(),
         titles=titles,
         title_sides=title_page_sides,
@@ -114,7 +89,10 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
         draft=job.draft,
         start_href=_start_href(chapters),
         words={
-            key: tuple(Text(word(key, lang), lang, text_direction(lang)) for lang in languages)
+            key: tuple(
+                Text(word(key, lang, source=source, target=target), lang, text_direction(lang))
+                for lang in languages
+            )
             for key in WORDS
         },
     )
@@ -138,16 +116,6 @@ def _guess_text(text: str, given: Mapping[str, str], language: str, source: str)
     else:
         found = "und-Latn" if has_latin(text) else "und"
     return Text(text, found, "rtl" if has_arabic(text) else "ltr")
-
-
-def modified_time(job: EditionJob) -> dt.datetime:
-    """``SOURCE_DATE_EPOCH`` when set; else midnight (UTC) of the publication date.
-
-    Never the clock: a build must not change because it ran later.
-    """
-    if job.timestamp is not None:
-        return job.timestamp.astimezone(dt.UTC)
-    return dt.datetime.combine(job.date, dt.time(0), tzinfo=dt.UTC)
 
 
 def _block_contexts(blocks: tuple[Block, ...]) -> dict[str, tuple[str | None, ListBlock | None]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +15,8 @@ from warraq.render.pdf.geometry import page_geometry, running_head_chars
 from warraq.render.pdf.passes import (
     short_rows,
 )
-from warraq.render.view import EditionView, label
+from warraq.render.view import EditionView
+from warraq.render.words import word
 
 
 def shorten(text: str, limit: int) -> str:
@@ -40,11 +40,6 @@ def shorten(text: str, limit: int) -> str:
     while len(words) > 2 and len(words[-1].strip(",;:.،؛")) <= 3:
         words.pop()
     return " ".join(words).rstrip(" \u00a0\u202f,;:.،؛-–—") + "…"
-
-
-def _metadata_date(job: EditionJob) -> str:
-    moment = job.timestamp or dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def template_context(
@@ -78,7 +73,7 @@ def template_context(
         },
         "labels": {
             key: {
-                side: label(name, language, source=source, target=target)
+                side: word(name, language, source=source, target=target)
                 for side, language in languages.items()
             }
             for key, name in (
@@ -94,9 +89,9 @@ def template_context(
             "language": target,
             "subject": view.subject,
             "keywords": ", ".join(
-                [label(edition, target, source=source, target=target), view.title[0].text]
+                [word(edition, target, source=source, target=target), view.title[0].text]
             ),
-            "created": _metadata_date(job),
+            "created": job.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "generator": f"warraq {__version__}",
         },
     }
