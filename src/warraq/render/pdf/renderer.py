@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import gc
-import traceback
 import warnings
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from warraq.errors import WarraqError
@@ -25,7 +23,12 @@ from warraq.render.pdf.passes import (
     forced_breaks_css,
     rows_started_unlevel,
 )
-from warraq.render.templates import THEME_DIR, template_environment
+from warraq.render.templates import (
+    THEME_DIR,
+    project_stylesheet,
+    render_template,
+    template_environment,
+)
 from warraq.render.view import job_view
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -33,6 +36,8 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 HTML_TEMPLATE = "pdf/book.html.j2"
 CSS_TEMPLATE = "pdf/book.css.j2"
+EXTRA_CSS = "pdf/extra.css"
+"""A project's optional stylesheet, appended after the theme's (not a template)."""
 
 
 def render_html(job: EditionJob) -> tuple[str, Path]:
@@ -44,26 +49,12 @@ def render_html(job: EditionJob) -> tuple[str, Path]:
     environment.filters["css_string"] = css_string
     environment.filters["shorten"] = shorten
     context = template_context(job, view, faces)
-    css = _render_template(environment, CSS_TEMPLATE, context)
-    html = _render_template(environment, HTML_TEMPLATE, {**context, "stylesheet": Markup(css)})
+    css = render_template(environment, CSS_TEMPLATE, context)
+    extra = project_stylesheet(templates, EXTRA_CSS)
+    if extra:
+        css = f"{css}\n/* {EXTRA_CSS} */\n{extra}"
+    html = render_template(environment, HTML_TEMPLATE, {**context, "stylesheet": Markup(css)})
     return html, (templates / "pdf").resolve()
-
-
-def _render_template(environment: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    """Render template ``name``; a mistake in it is an error naming its file and line."""
-    try:
-        return environment.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as error:
-        where = f"{error.filename or name}, line {error.lineno}"
-        raise WarraqError(f"{where}: {error.message}; fix the template") from None
-    except jinja2.TemplateError as error:
-        frames = [
-            frame
-            for frame in traceback.extract_tb(error.__traceback__)
-            if frame.filename.endswith(".j2")
-        ]
-        where = f"{frames[-1].filename}, line {frames[-1].lineno}" if frames else name
-        raise WarraqError(f"{where}: {error}; fix the template") from None
 
 
 def render_pdf(job: EditionJob) -> bytes:
@@ -93,14 +84,21 @@ def render_pdf(job: EditionJob) -> bytes:
     # 300-page book) that Python frees only at its next full collection; freeing
     # them now lets writing the PDF reuse that memory instead of adding to it.
     gc.collect()
-    if fetcher.refused:
-        raise WarraqError(
-            f"{job.output.name}: the templates ask for {', '.join(sorted(set(fetcher.refused)))}; "
-            f"warraq fetches nothing from the network and only files inside {templates} "
-            "or its own theme: copy the file into the templates folder and refer to it there"
-        )
+    _refuse_fetches(job, fetcher.refused, templates)
     with warnings.catch_warnings():
         # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
         warnings.simplefilter("ignore", ResourceWarning)
         data: bytes = document.write_pdf(**options)
+    # Attachments and the images of inline SVG are fetched only while writing.
+    _refuse_fetches(job, fetcher.refused, templates)
     return data
+
+
+def _refuse_fetches(job: EditionJob, refused: list[str], templates: Path) -> None:
+    """Stop the build when the templates asked for anything the fetcher refused."""
+    if refused:
+        raise WarraqError(
+            f"{job.output.name}: the templates ask for {', '.join(sorted(set(refused)))}; "
+            f"warraq fetches nothing from the network and only files inside {templates} "
+            "or its own theme: copy the file into the templates folder and refer to it there"
+        )
