@@ -16,7 +16,7 @@ WeasyPrint itself is imported only when a PDF is rendered.
 from __future__ import annotations
 
 from warraq.render.pdf.baselines import baseline_padding, first_baseline
-from warraq.render.pdf.context import shorten, template_context
+from warraq.render.pdf.context import HtmlContext, Metadata, PdfContext, shorten, template_context
 from warraq.render.pdf.faces import FAMILY_ALIASES, FontFace, css_string, font_faces
 from warraq.render.pdf.fetcher import make_fetcher
 from warraq.render.pdf.geometry import PageGeometry, length_mm, page_geometry, running_head_chars
@@ -33,6 +33,7 @@ from warraq.render.pdf.renderer import (
     render_html,
     render_pdf,
 )
+from warraq.render.pdf.typesizes import TYPE_SIZES, PairSizes, TypeSize
 
 __all__ = [
     "CSS_TEMPLATE",
@@ -40,8 +41,14 @@ __all__ = [
     "HTML_TEMPLATE",
     "MAX_LAYOUT_PASSES",
     "PDF_VARIANTS",
+    "TYPE_SIZES",
     "FontFace",
+    "HtmlContext",
+    "Metadata",
     "PageGeometry",
+    "PairSizes",
+    "PdfContext",
+    "TypeSize",
     "baseline_padding",
     "css_string",
     "first_baseline",

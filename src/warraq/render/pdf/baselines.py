@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from warraq.render.pdf.faces import FontFace
 
@@ -34,7 +33,11 @@ def first_baseline(path: Path, size: float, leading: float) -> float:
     return leading / 2 + (ascent - descent) * size / 2
 
 
-def baseline_padding(faces: Sequence[FontFace], source_family: str, target_family: str) -> Any:
+Level = Callable[[float, float, float, float], dict[str, str]]
+"""``level(source_size, source_leading, target_size, target_leading) -> paddings``."""
+
+
+def baseline_padding(faces: Sequence[FontFace], source_family: str, target_family: str) -> Level:
     """A template function: padding-tops that put two columns' first baselines level.
 
     ``level(source_size, source_leading, target_size, target_leading)`` (points)

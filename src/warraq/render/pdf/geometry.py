@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from warraq.errors import WarraqError
 from warraq.render.job import EditionJob
+from warraq.render.pdf.typesizes import head_mm_per_char
 
 _LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt)$")
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -67,9 +68,10 @@ def page_geometry(job: EditionJob) -> PageGeometry:
 def running_head_chars(geometry: PageGeometry) -> dict[str, int]:
     """How many characters of a section title fit in half the running head, per side.
 
-    A rough count from average glyph widths (EB Garamond italic 8.5pt,
-    Amiri 10pt); the stylesheet's ``text-overflow`` catches what it misses.
+    A rough count from average glyph widths at the running heads' type sizes
+    (:data:`~warraq.render.pdf.typesizes.TYPE_SIZES`); the stylesheet's
+    ``text-overflow`` catches what it misses.
     """
     text_width = length_mm(geometry.width) - length_mm(geometry.inner) - length_mm(geometry.outer)
     half = text_width * 0.47
-    return {"target": int(half / 1.3), "source": int(half / 1.45)}
+    return {side: int(half / head_mm_per_char(side)) for side in ("target", "source")}

@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from warraq.render.pdf.geometry import PageGeometry, length_mm
+from warraq.render.pdf.typesizes import body_chars_per_mm
 from warraq.render.view import EditionView
 
-# Characters per millimetre of line in the default theme's body type (Amiri
-# 11.5pt, EB Garamond 10.25pt), measured on the sample edition.
-_CHARS_PER_MM = {"rtl": 0.67, "ltr": 0.81}
 # A pair splits only when each column has orphans + widows lines (3 + 2 Arabic,
 # 4 + 2 translated), one more for the estimate's error.
 _SPLITTABLE_LINES = {"rtl": 6, "ltr": 7}
@@ -29,7 +27,7 @@ def short_rows(view: EditionView, geometry: PageGeometry) -> frozenset[str]:
         if row.kind == "heading":
             continue
         for side in (row.source, row.target):
-            per_line = max(column * _CHARS_PER_MM[side.direction], 1)
+            per_line = max(column * body_chars_per_mm(side.direction), 1)
             if len(side.text) / per_line < _SPLITTABLE_LINES[side.direction]:
                 short.add(row.id)
     return frozenset(short)

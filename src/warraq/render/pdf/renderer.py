@@ -13,6 +13,7 @@ from warraq.errors import WarraqError
 from warraq.render.fonts import find_faces
 from warraq.render.job import EditionJob
 from warraq.render.pdf.context import (
+    HtmlContext,
     shorten,
     template_context,
 )
@@ -53,7 +54,8 @@ def render_html(job: EditionJob) -> tuple[str, Path]:
     extra = project_stylesheet(templates, EXTRA_CSS)
     if extra:
         css = f"{css}\n/* {EXTRA_CSS} */\n{extra}"
-    html = render_template(environment, HTML_TEMPLATE, {**context, "stylesheet": Markup(css)})
+    html_context = HtmlContext(**context, stylesheet=Markup(css))
+    html = render_template(environment, HTML_TEMPLATE, html_context)
     return html, (templates / "pdf").resolve()
 
 
