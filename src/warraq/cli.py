@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from warraq import __version__
-from warraq.build.pipeline import PDF_VARIANTS, BuildOptions, build
+from warraq.build.pipeline import BuildOptions, build
 from warraq.build.watch import watch
 from warraq.checks.outputs import verify_outputs
 from warraq.checks.status import project_status, require_complete, status_json, status_table
@@ -22,6 +22,7 @@ from warraq.document.model import document_to_json
 from warraq.document.outline import outline
 from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
+from warraq.render.pdf import PDF_VARIANTS
 from warraq.translate import ENGINES, TranslateOptions, translate
 from warraq.translate.models import (
     install_package,

@@ -734,8 +734,8 @@ def test_project_templates_override_the_theme_and_drop_the_conformance_claim(
 ) -> None:
     project = copy_fixture("epub/qanat", tmp_path)
     (project / "templates" / "epub").mkdir(parents=True)
-    theme = REPO / "src" / "warraq" / "theme" / "epub" / "book.css"
-    (project / "templates" / "epub" / "book.css").write_text(
+    theme = REPO / "src" / "warraq" / "theme" / "epub" / "book.css.j2"
+    (project / "templates" / "epub" / "book.css.j2").write_text(
         theme.read_text(encoding="utf-8") + "\n/* house style */\n", encoding="utf-8"
     )
     result = warraq("-C", str(project), "build")
@@ -744,7 +744,7 @@ def test_project_templates_override_the_theme_and_drop_the_conformance_claim(
     assert b"/* house style */" in book.archive.read(book.href("css/book.css"))
     assert book.meta("dcterms:conformsTo") == []
     assert "book.css" in book.meta("schema:accessibilitySummary")[0]
-    (project / "templates" / "epub" / "section.xhtml").write_text("<html><p></html>\n")
+    (project / "templates" / "epub" / "section.xhtml.j2").write_text("<html><p></html>\n")
     result = warraq("-C", str(project), "build")
     assert result.exit_code == 1
     assert "malformed XML" in result.stderr and "section.xhtml" in result.stderr

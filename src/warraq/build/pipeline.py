@@ -30,11 +30,10 @@ from warraq.render import RENDERERS, preload
 from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces, missing_glyphs
 from warraq.render.job import EditionJob
 from warraq.render.typography import apply_conventions
-from warraq.render.view import job_view, label
+from warraq.render.view import job_view
+from warraq.render.words import word
 from warraq.util.clock import source_date_epoch
 from warraq.util.files import write_bytes_atomic
-
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1", "pdf/ua-2", "pdf/x-4", "pdf/x-1a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +121,7 @@ def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
     yield "the title page (date)", view.date[0] + view.date[1]
     for key in ("contents", "draft", "missing", "bilingual", "translated"):
         for language in (source, target):
-            yield "the edition's headings", label(key, language, source=source, target=target)
+            yield "the edition's headings", word(key, language, source=source, target=target)
     for block in document.text_blocks():
         for segment in block.segments:
             if job.edition.layout == "side-by-side":

@@ -16,7 +16,7 @@ class EditionJob:
     """One output file to make: a document, in one language, in one edition and format.
 
     ``date`` is the publication date shown on the title page; ``timestamp`` is
-    ``SOURCE_DATE_EPOCH`` when set, for creation and modification metadata.
+    ``SOURCE_DATE_EPOCH`` when set (see :attr:`modified`).
     """
 
     project: Project
@@ -30,6 +30,17 @@ class EditionJob:
     timestamp: dt.datetime | None = None
     draft: bool = False
     pdf_variant: str | None = None
+
+    @property
+    def modified(self) -> dt.datetime:
+        """The edition's creation and modification time, for PDF and EPUB metadata alike.
+
+        ``SOURCE_DATE_EPOCH`` when set, else midnight (UTC) of the publication
+        date. Never the clock: a build must not change because it ran later.
+        """
+        if self.timestamp is not None:
+            return self.timestamp.astimezone(dt.UTC)
+        return dt.datetime.combine(self.date, dt.time(0), tzinfo=dt.UTC)
 
     @property
     def language(self) -> str:

@@ -13,7 +13,8 @@ from warraq.catalogs import catalog_path
 from warraq.document.inline import plain_text
 from warraq.render.job import EditionJob
 from warraq.render.typography import apply_conventions
-from warraq.render.view import job_view, label
+from warraq.render.view import job_view
+from warraq.render.words import word
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,6 @@ def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
     yield "the title page (date)", view.date[0] + view.date[1]
     for key in ("contents", "draft", "missing", "bilingual", "translated"):
         for language in (source, target):
-            yield "the edition's headings", label(key, language, source=source, target=target)
+            yield "the edition's headings", word(key, language, source=source, target=target)
     for printed in segment_texts(job):
         yield printed.where, printed.text

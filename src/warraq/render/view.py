@@ -22,6 +22,7 @@ from warraq.document.text import ARABIC_INDIC_DIGITS, text_direction
 from warraq.render.html import inline_html
 from warraq.render.job import EditionJob
 from warraq.render.typography import apply_conventions
+from warraq.render.words import word
 
 RowKind = Literal["heading", "paragraph", "item"]
 _STATUS_RANK = {Status.REVIEWED: 0, Status.MACHINE: 1, Status.FUZZY: 2, Status.MISSING: 3}
@@ -309,62 +310,4 @@ class _ViewBuilder:
 
 
 def _missing_label(language: str) -> str:
-    return label("missing", language)
-
-
-# The words an edition prints around the text, per language (English when a
-# language has none). ``{source}`` and ``{target}`` are language names.
-_LABELS: dict[str, dict[str, str]] = {
-    "missing": {
-        "fr": "traduction manquante",
-        "en": "missing translation",
-        "ar": "ترجمة ناقصة",
-    },
-    "contents": {"fr": "Table des matières", "en": "Contents", "ar": "المحتويات"},
-    "draft": {
-        "fr": "Épreuve : les traductions manquantes ou à revoir sont signalées",
-        "en": "Draft: missing and out-of-date translations are marked",
-        "ar": "مسودة: الترجمات الناقصة أو القديمة معلَّمة",
-    },
-    "bilingual": {
-        "fr": "Édition bilingue {source} – {target}",
-        "en": "Bilingual edition, {source} – {target}",
-        "ar": "طبعة ثنائية اللغة، {source} – {target}",
-    },
-    "translated": {
-        "fr": "Traduit de l’{source}",
-        "en": "Translated from the {source}",
-        "ar": "مترجم عن {source}",
-    },
-}
-
-
-def label(key: str, language: str, *, source: str = "", target: str = "") -> str:
-    """A word of the edition's furniture (``contents``, ``draft``...) in ``language``.
-
-    ``source`` and ``target`` are language codes, named in ``language`` (by babel).
-
-    >>> label("contents", "fr"), label("bilingual", "en", source="ar", target="fr")
-    ('Table des matières', 'Bilingual edition, Arabic – French')
-    """
-    texts = _LABELS[key]
-    text = texts.get(language.split("-")[0], texts["en"])
-    return text.format(
-        source=language_name(source, language) if source else "",
-        target=language_name(target, language) if target else "",
-    )
-
-
-def language_name(code: str, language: str) -> str:
-    """The name of language ``code`` as written in ``language``.
-
-    >>> language_name("ar", "fr"), language_name("fr", "ar")
-    ('arabe', 'الفرنسية')
-    """
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        names = Locale.parse(language.replace("-", "_")).languages
-    except (UnknownLocaleError, ValueError):
-        names = Locale("en").languages
-    return str(names.get(code.split("-")[0], code))
+    return word("missing", language)

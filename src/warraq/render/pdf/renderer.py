@@ -1,0 +1,111 @@
+"""Rendering a PDF: the templates filled, then typeset by WeasyPrint, pass after pass."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from warraq.errors import WarraqError
+from warraq.render.fonts import find_faces
+from warraq.render.job import EditionJob
+from warraq.render.pdf.context import (
+    HtmlContext,
+    shorten,
+    template_context,
+)
+from warraq.render.pdf.faces import css_string, font_faces
+from warraq.render.pdf.fetcher import make_fetcher
+from warraq.render.pdf.geometry import length_mm
+from warraq.render.pdf.passes import (
+    MAX_LAYOUT_PASSES,
+    forced_breaks_css,
+    rows_started_unlevel,
+)
+from warraq.render.pdfx import finish_print, weasyprint_options
+from warraq.render.templates import (
+    THEME_DIR,
+    project_stylesheet,
+    render_template,
+    template_environment,
+)
+from warraq.render.view import job_view
+
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1", "pdf/ua-2", "pdf/x-4", "pdf/x-1a")
+"""The PDF variants WeasyPrint writes that ``warraq build --pdf-variant`` offers."""
+
+HTML_TEMPLATE = "pdf/book.html.j2"
+CSS_TEMPLATE = "pdf/book.css.j2"
+EXTRA_CSS = "pdf/extra.css"
+"""A project's optional stylesheet, appended after the theme's (not a template)."""
+
+
+def render_html(job: EditionJob) -> tuple[str, Path]:
+    """The edition as one HTML document, and the folder relative URLs resolve against."""
+    faces = font_faces(find_faces())
+    view = job_view(job)
+    templates = job.project.path(job.project.templates_dir)
+    environment = template_environment(templates)
+    environment.filters["css_string"] = css_string
+    environment.filters["shorten"] = shorten
+    context = template_context(job, view, faces)
+    css = render_template(environment, CSS_TEMPLATE, context)
+    extra = project_stylesheet(templates, EXTRA_CSS)
+    if extra:
+        css = f"{css}\n/* {EXTRA_CSS} */\n{extra}"
+    html_context = HtmlContext(**context, stylesheet=Markup(css))
+    html = render_template(environment, HTML_TEMPLATE, html_context)
+    return html, (templates / "pdf").resolve()
+
+
+def render_pdf(job: EditionJob) -> bytes:
+    """Typeset ``job`` as a PDF; the whole file as bytes."""
+    from weasyprint import CSS, HTML
+
+    html, base = render_html(job)
+    templates = job.project.path(job.project.templates_dir).resolve()
+    fetcher = make_fetcher(
+        roots=(templates, THEME_DIR),
+        files=(face.path for face in font_faces(find_faces())),
+        overlay=(templates, THEME_DIR),
+    )
+    options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
+    options |= weasyprint_options(job.pdf_variant)  # PDF/X: see warraq.render.pdfx
+    source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
+    document = source.render(**options)
+    breaks: list[str] = []
+    for _ in range(MAX_LAYOUT_PASSES - 1):
+        late = [row for row in rows_started_unlevel(document) if row not in breaks]
+        if not late:
+            break
+        breaks.extend(late)
+        document = None  # one layout in memory at a time: drop this one before the next
+        gc.collect()
+        document = source.render(stylesheets=[CSS(string=forced_breaks_css(breaks))], **options)
+    # Layout leaves its discarded boxes in reference cycles (some 35 MB on a
+    # 300-page book) that Python frees only at its next full collection; freeing
+    # them now lets writing the PDF reuse that memory instead of adding to it.
+    gc.collect()
+    _refuse_fetches(job, fetcher.refused, templates)
+    with warnings.catch_warnings():
+        # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
+        warnings.simplefilter("ignore", ResourceWarning)
+        data: bytes = document.write_pdf(**options)
+    # Attachments and the images of inline SVG are fetched only while writing.
+    _refuse_fetches(job, fetcher.refused, templates)
+    # Print: page boxes, PDF/X output intent and colours (warraq.render.pdfx).
+    bleed = length_mm(job.edition.bleed)
+    return finish_print(data, job.pdf_variant, bleed, job.edition.crop_marks)
+
+
+def _refuse_fetches(job: EditionJob, refused: list[str], templates: Path) -> None:
+    """Stop the build when the templates asked for anything the fetcher refused."""
+    if refused:
+        raise WarraqError(
+            f"{job.output.name}: the templates ask for {', '.join(sorted(set(refused)))}; "
+            f"warraq fetches nothing from the network and only files inside {templates} "
+            "or its own theme: copy the file into the templates folder and refer to it there"
+        )
