@@ -14,6 +14,7 @@ import click
 from warraq import __version__
 from warraq.build.pipeline import BuildOptions, build
 from warraq.build.watch import watch
+from warraq.catalogs.memory import export_memory, import_compendium
 from warraq.checks.outputs import verify_outputs
 from warraq.checks.status import project_status, require_complete, status_json, status_table
 from warraq.checks.translations import CHECKS, check_project, format_findings
@@ -237,6 +238,11 @@ def check_command(
     is_flag=True,
     help="Update the template and catalogs from the source; translate nothing.",
 )
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Translate on a Dask cluster, e.g. tcp://10.0.0.5:8786 (default: [translate] cluster).",
+)
 @click.pass_context
 def translate_command(
     ctx: click.Context,
@@ -246,11 +252,14 @@ def translate_command(
     documents: tuple[str, ...],
     wait: bool,
     update_only: bool,
+    cluster: str | None,
 ) -> None:
     """Update the catalogs from the source and machine-translate what is new or changed.
 
     Entries a person wrote or reviewed are never replaced. Machine translations
     are marked fuzzy, with a "machine translation" comment, until reviewed.
+    Sentences the translation memory knows (every catalog of the project, and
+    the compendia) are filled from it without the engine.
     With SOURCE and no warraq.toml, works on that one file (catalogs in locales/).
     """
     targets = _languages(to)
@@ -261,6 +270,7 @@ def translate_command(
         engine=engine,
         wait=wait,
         update_only=update_only,
+        cluster=cluster,
     )
     summaries = translate(
         project,
@@ -309,6 +319,46 @@ def status_command(
     click.echo(status_json(rows) if as_json else status_table(rows), nl=False)
     if require_complete_:
         require_complete(rows)
+
+
+@cli.group(name="tm")
+def tm() -> None:
+    """The translation memory: export the reviewed translations, import compendia."""
+
+
+@tm.command(name="export")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["tmx", "po"]),
+    default="tmx",
+    show_default=True,
+    help="TMX 1.4b (every language in one file) or a compendium PO (one language).",
+)
+@click.option("--to", "to", metavar="LANG", help="The language of a PO compendium.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: build/translation-memory.tmx or .LANG.po).",
+)
+@click.pass_context
+def tm_export(ctx: click.Context, format_: str, to: str | None, output: Path | None) -> None:
+    """Write the project's reviewed translations as TMX or as a compendium PO."""
+    project = load_project(ctx.obj)
+    path, count = export_memory(project, format_, _languages(to), output)
+    click.echo(f"wrote {count} reviewed translations to {path}")
+
+
+@tm.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a compendium of the same name.")
+@click.pass_context
+def tm_import(ctx: click.Context, file: Path, replace: bool) -> None:
+    """Add FILE (a PO compendium or a TMX file) to the translation memory."""
+    project = load_project(ctx.obj)
+    target, counts = import_compendium(project, file, replace=replace)
+    languages = ", ".join(f"{language}: {count}" for language, count in counts.items())
+    click.echo(f"imported {file} as {target} ({languages}); warraq translate now uses it")
 
 
 @cli.group(name="models")

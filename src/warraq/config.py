@@ -49,6 +49,13 @@ def is_language_tag(value: str) -> bool:
     return bool(LANGUAGE_TAG.match(value))
 
 
+_CLUSTER = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$")
+COMPENDIUM_SUFFIXES = (".po", ".tmx")
+"""The files a translation memory reads besides the catalogs: PO compendia and TMX."""
+DEVICES = ("cpu", "cuda", "auto")
+"""CTranslate2's devices, for ``[translate] device``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Margins:
     """Page margins; ``inner`` is the binding side, mirrored on facing pages."""
@@ -127,6 +134,9 @@ class Project:
     templates_dir: Path = Path("templates")
     glossary: Path | None = None
     engine: str = "argos"
+    memory: tuple[Path, ...] = ()  # compendia (PO, TMX) beside the catalogs, as configured
+    cluster: str | None = None  # a Dask scheduler's address, tcp://HOST:PORT
+    device: str | None = None  # CTranslate2's device for argos: cpu, cuda, auto
     config_path: Path | None = None
 
     def path(self, relative: Path) -> Path:
@@ -212,6 +222,19 @@ class _Table:
 _KIND_NAMES = {str: "a text", int: "a whole number", bool: "true or false", list: "a list"}
 
 
+def check_cluster_address(address: str) -> str:
+    """``address`` if it is a Dask scheduler address such as ``tcp://10.0.0.5:8786``.
+
+    >>> check_cluster_address("tcp://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    """
+    if not _CLUSTER.match(address):
+        raise WarraqError(
+            f"is {address!r}; give the Dask scheduler's address, e.g. tcp://10.0.0.5:8786"
+        )
+    return address
+
+
 def load_project(root: Path) -> Project:
     """Read and validate ``warraq.toml`` in ``root``."""
     path = root / CONFIG_NAME
@@ -258,7 +281,23 @@ def parse_project(data: dict[str, Any], *, root: Path, file: str = CONFIG_NAME) 
     if source_language in targets:
         raise project.error("target_languages", f"contains the source language '{source_language}'")
     translate = _Table(data.get("translate", {}), "translate", file)
-    translate.check_keys(("engine",))
+    translate.check_keys(("engine", "memory", "cluster", "device"))
+    memory = translate.strings("memory", (), lambda v: bool(v.strip()))
+    for item in memory:
+        path = Path(item) if Path(item).is_absolute() else root / item
+        if path.suffix.lower() not in COMPENDIUM_SUFFIXES:
+            raise translate.error(
+                "memory", f"names {item!r}; give PO (.po) or TMX (.tmx) files as compendia"
+            )
+        if not path.is_file():
+            raise translate.error("memory", f"names {item!r}, which does not exist; fix the path")
+    cluster = translate.optional_str("cluster")
+    if cluster is not None:
+        try:
+            check_cluster_address(cluster)
+        except WarraqError as error:
+            raise translate.error("cluster", str(error)) from None
+    device = translate.choice("device", DEVICES, "") if "device" in translate.data else None
 
     documents_data = data.get("documents", [])
     if not isinstance(documents_data, list) or not documents_data:
@@ -291,6 +330,9 @@ def parse_project(data: dict[str, Any], *, root: Path, file: str = CONFIG_NAME) 
         templates_dir=Path(project.get("templates", str, "templates")),
         glossary=Path(glossary) if glossary else None,
         engine=translate.get("engine", str, "argos"),
+        memory=tuple(Path(item) for item in memory),
+        cluster=cluster,
+        device=device,
         config_path=Path(file),
     )
     _check_outputs(result, file)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from warraq.catalogs.entries import (
     MACHINE_COMMENT_PREFIX,
+    MEMORY_COMMENT_PREFIX,
     PREVIOUS_TRANSLATION_PREFIX,
     catalog_segments,
     entry_status,
@@ -54,6 +55,7 @@ __all__ = [
     "HEADING_NOTE",
     "ITEM_NOTE",
     "MACHINE_COMMENT_PREFIX",
+    "MEMORY_COMMENT_PREFIX",
     "PREVIOUS_TRANSLATION_PREFIX",
     "SIMILARITY_CUTOFF",
     "TITLE_NOTE",

@@ -20,6 +20,9 @@ from warraq.document.model import Document, Segment
 MACHINE_COMMENT_PREFIX = "machine translation"
 """Automatic comments (``#.``) starting with this mark machine-translated entries."""
 
+MEMORY_COMMENT_PREFIX = "translation memory"
+"""Automatic comments starting with this say what the translation memory gave or suggested."""
+
 PREVIOUS_TRANSLATION_PREFIX = "previous translation: "
 """Translator comments keeping what an entry said before its source changed."""
 
@@ -106,10 +109,10 @@ def needs_translation(message: Message) -> bool:
 
 
 def machine_comments(comments: Iterable[str]) -> list[str]:
-    """The provenance block: from the first machine-translation comment to the end."""
+    """The provenance block: from the first machine-translation or memory comment to the end."""
     comments = list(comments)
     for index, comment in enumerate(comments):
-        if comment.startswith(MACHINE_COMMENT_PREFIX):
+        if comment.startswith((MACHINE_COMMENT_PREFIX, MEMORY_COMMENT_PREFIX)):
             return comments[index:]
     return []
 

@@ -8,10 +8,19 @@ writing anything; save the template and the merged catalogs; then translate
 exactly the entries that are empty or stale, each distinct sentence once,
 saving each catalog after every batch, so that an interrupted run loses
 nothing it finished. Entries a person wrote or reviewed are never touched.
+
+Before the engine, the translation memory (:mod:`warraq.catalogs.memory`)
+fills every entry whose exact source it remembers, and notes a similar one
+beside the machine translation of the others. With a cluster address
+(``--cluster``, ``[translate] cluster``) the engine runs on Dask workers
+(:mod:`warraq.translate.cluster`, imported only then); the catalogs are still
+merged and saved here, batch by batch, under the same lock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +39,10 @@ from warraq.catalogs import (
     template_path,
     template_segments,
 )
+from warraq.catalogs.memory import Suggestion, project_memories, recall
 from warraq.catalogs.pofile import PoCatalog, render_po
 from warraq.catalogs.translation import Status
-from warraq.config import Project
+from warraq.config import Project, check_cluster_address
 from warraq.document.structure import load_document
 from warraq.document.text import has_arabic, normalise_spaces
 from warraq.errors import WarraqError
@@ -51,7 +61,7 @@ ENGINES: dict[str, EngineFactory] = {
 }
 """Machine-translation engines by name (``--engine``, ``[translate] engine``)."""
 
-LOCK_NAME = ".warraq.util.lock"
+LOCK_NAME = ".warraq.lock"
 
 Report = Callable[[str], None]
 
@@ -62,6 +72,7 @@ __all__ = [
     "PairTranslator",
     "Processor",
     "TranslateOptions",
+    "make_engine",
     "translate",
 ]
 
@@ -76,6 +87,8 @@ class TranslateOptions:
     wait: bool = False
     update_only: bool = False  # update template and catalogs, translate nothing
     processors: tuple[Processor, ...] = ()
+    cluster: str | None = None  # a Dask scheduler's address; None: the project's, else local
+    device: str | None = None  # CTranslate2's device; None: the project's, else argos's
 
 
 @dataclass
@@ -86,6 +99,7 @@ class CatalogSummary:
     language: str
     path: Path
     translated: int = 0  # by the engine, in this run
+    recalled: int = 0  # from the translation memory, in this run
     kept: int = 0  # already translated (reviewed or machine), left as they were
     fuzzy: int = 0  # still stale: the source changed and no new translation was made
     missing: int = 0  # still without a translation
@@ -97,6 +111,8 @@ class CatalogSummary:
             f"{self.document} [{self.language}]: {self.translated} translated, {self.kept} kept, "
             f"{self.fuzzy} fuzzy, {self.missing} missing"
         )
+        if self.recalled:
+            text += f", {self.recalled} from translation memory"
         if self.refused:
             text += f" ({len(self.refused)} machine translations refused: empty or the source text)"
         return text
@@ -110,6 +126,8 @@ class _CatalogWork:
     file: CatalogFile
     todo: list[str]  # msgids, in reading order
     wanted: list[str]  # msgids that need a translation into this language
+    recalled: list[str] = field(default_factory=list)  # msgids filled from memory
+    suggestions: dict[str, Suggestion] = field(default_factory=dict)  # for the reviewer
 
 
 def translate(
@@ -123,20 +141,38 @@ def translate(
     languages = _languages(project, options.languages)
     names = _documents(project, options.documents)
     engine_name = options.engine or project.engine
-    factory = ENGINES.get(engine_name)
-    if factory is None:
+    if engine_name not in ENGINES:
         raise WarraqError(
             f"no translation engine named '{engine_name}'; known: {', '.join(sorted(ENGINES))}"
         )
+    device = options.device or project.device
+    address = options.cluster or project.cluster
+    if address is not None:
+        try:
+            check_cluster_address(address)
+        except WarraqError as error:
+            raise WarraqError(f"--cluster {error}") from None
     progress = progress or NoProgress()
     lock = project.path(project.locales_dir) / LOCK_NAME
-    with exclusive_lock(lock, wait=options.wait, on_wait=report):
+    with exclusive_lock(lock, wait=options.wait, on_wait=report), contextlib.ExitStack() as stack:
         templates, jobs = _prepare(project, names, languages)
         translators: dict[str, PairTranslator] = {}
         if not options.update_only:
-            engine = factory()
-            for language in languages:
-                if any(job.todo for job in jobs if job.summary.language == language):
+            _remember(project, jobs, languages)
+            needed = [
+                language
+                for language in languages
+                if any(job.todo for job in jobs if job.summary.language == language)
+            ]
+            if needed and address is not None:
+                from warraq.translate.cluster import Cluster
+
+                cluster = stack.enter_context(Cluster(address, engine_name, device))
+                for language in needed:
+                    translators[language] = cluster.pair(project.source_language, language)
+            elif needed:
+                engine = make_engine(engine_name, device)
+                for language in needed:
                     translators[language] = engine.pair(project.source_language, language)
         for path, data in templates:
             write_bytes_atomic(path, data)
@@ -156,6 +192,46 @@ def translate(
         for job in jobs:
             _count(job)
     return [job.summary for job in jobs]
+
+
+def make_engine(name: str, device: str | None = None) -> Engine:
+    """The engine registered as ``name``, on CTranslate2 ``device`` when one is given."""
+    factory = ENGINES.get(name)
+    if factory is None:
+        raise WarraqError(
+            f"no translation engine named '{name}'; known: {', '.join(sorted(ENGINES))}"
+        )
+    if device is None:
+        return factory()
+    if "device" not in inspect.signature(factory).parameters:
+        raise WarraqError(
+            f"[translate] device: the '{name}' engine runs on no device; remove the setting "
+            "or use the argos engine"
+        )
+    return factory(device=device)
+
+
+def _remember(project: Project, jobs: list[_CatalogWork], languages: tuple[str, ...]) -> None:
+    """Fill each job's entries the memory knows exactly; note similar ones for the rest."""
+    if not any(job.todo for job in jobs):
+        return
+    catalogs = {(job.summary.document, job.summary.language): job.file.catalog for job in jobs}
+    memories = project_memories(project, languages, catalogs)
+    for job in jobs:
+        memory = memories[job.summary.language]
+        todo: list[str] = []
+        for text in job.todo:
+            remembered = memory.exact(text)
+            if remembered is not None:
+                recall(job.file.catalog[text], remembered)
+                job.recalled.append(text)
+                continue
+            todo.append(text)
+            suggestion = memory.similar(text)
+            if suggestion is not None:
+                job.suggestions[text] = suggestion
+        job.todo = todo
+        job.summary.recalled = len(job.recalled)
 
 
 def _languages(project: Project, requested: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -247,7 +323,10 @@ def _run(
                 if _is_refused(source, text):
                     job.summary.refused.append(source)
                     continue
-                record_machine_translation(job.file.catalog[source], text, translator.provenance)
+                message = job.file.catalog[source]
+                record_machine_translation(message, text, translator.provenance)
+                if source in job.suggestions:
+                    message.auto_comments.append(job.suggestions[source].comment())
                 job.summary.translated += 1
             job.file.save()
             done += len(batch)
@@ -275,7 +354,7 @@ def _is_refused(source: str, translation: str) -> bool:
 def _count(job: _CatalogWork) -> None:
     """Fill in the summary's kept, fuzzy and missing counts from the catalog as saved."""
     summary = job.summary
-    todo = set(job.todo)
+    todo = {*job.todo, *job.recalled}
     for text in job.wanted:
         status = message_status(job.file.catalog[text])
         if status is Status.MISSING:

@@ -58,8 +58,9 @@ class ArgosEngine:
 
     name = "argos"
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, device: str | None = None) -> None:
         self.directory = directory
+        self.device = device  # CTranslate2's device ("cpu", "cuda", "auto"); None: argos's
         self._models: dict[Path, _Model] = {}
 
     def pair(self, source: str, target: str) -> ArgosPair:
@@ -79,14 +80,14 @@ class ArgosEngine:
 
     def _load(self, package: ModelPackage) -> _Model:
         if package.path not in self._models:
-            self._models[package.path] = _Model(package)
+            self._models[package.path] = _Model(package, self.device)
         return self._models[package.path]
 
 
 class _Model:
     """One argos package, loaded: its tokenizer and its CTranslate2 translator."""
 
-    def __init__(self, package: ModelPackage) -> None:
+    def __init__(self, package: ModelPackage, device: str | None = None) -> None:
         import ctranslate2
         from argostranslate import settings
         from argostranslate.package import Package
@@ -97,7 +98,7 @@ class _Model:
             self.argos = Package(package.path)
             self.translator = ctranslate2.Translator(
                 str(package.path / "model"),
-                device=settings.device,
+                device=device or settings.device,
                 inter_threads=self.parallel,
                 intra_threads=intra_threads,
                 compute_type=settings.compute_type,
@@ -168,6 +169,25 @@ class ArgosPair:
         """``argostranslate 1.11.0, translate-ar_en-1_0 1.0 (ar→en) + …``."""
         return self._provenance
 
+    def batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """How :meth:`translate` groups ``texts``: the indices of each batch, in its order.
+
+        Translating one such group alone gives the same batch, and so the
+        same translations (what a cluster's workers do, one group each).
+        """
+        encoded = self._encode(texts)
+        plan = [[index for index, tokens in encoded if not tokens]]
+        plan += [[index for index, _ in batch] for batch in _batches([i for i in encoded if i[1]])]
+        return [batch for batch in plan if batch]
+
+    def _encode(self, texts: Sequence[str]) -> list[tuple[int, list[str]]]:
+        """Every text's tokens for the first model, sorted by length (stable)."""
+        first = self.models[0]
+        return sorted(
+            ((index, first.encode(text)) for index, text in enumerate(texts)),
+            key=lambda item: len(item[1]),
+        )
+
     def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
         """Translate all texts in batches of similar length; yield each batch when done.
 
@@ -175,10 +195,7 @@ class ArgosPair:
         batch is yielded, in order, as soon as it is finished.
         """
         first = self.models[0]
-        encoded = sorted(
-            ((index, first.encode(text)) for index, text in enumerate(texts)),
-            key=lambda item: len(item[1]),
-        )
+        encoded = self._encode(texts)
         empty = [(index, "") for index, tokens in encoded if not tokens]
         if empty:
             yield empty  # nothing to translate; the stage refuses empty output

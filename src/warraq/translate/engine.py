@@ -36,7 +36,8 @@ class Engine(Protocol):
         """
 
 
-EngineFactory = Callable[[], Engine]
+EngineFactory = Callable[..., Engine]
+"""Makes an engine; called with no arguments, or ``device=...`` for engines that take one."""
 
 
 class Processor(Protocol):
