@@ -108,7 +108,7 @@ def copy_sample(target: Path) -> Path:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(
-                source, target / name, ignore=shutil.ignore_patterns(".warraq.util.lock")
+                source, target / name, ignore=shutil.ignore_patterns(".warraq.lock")
             )
         else:
             shutil.copy2(source, target / name)

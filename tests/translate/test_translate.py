@@ -35,7 +35,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
         str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != ".warraq.util.lock"
+        if path.is_file() and path.name != ".warraq.lock"
     }
 
 
@@ -251,7 +251,7 @@ def test_a_corrupt_catalog_stops_the_run_before_anything_is_written(
 
 
 def test_a_second_run_refuses_or_waits(warraq: Runner, sample_project: Path) -> None:
-    lock = sample_project / "locales" / ".warraq.util.lock"
+    lock = sample_project / "locales" / ".warraq.lock"
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:

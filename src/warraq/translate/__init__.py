@@ -51,7 +51,7 @@ ENGINES: dict[str, EngineFactory] = {
 }
 """Machine-translation engines by name (``--engine``, ``[translate] engine``)."""
 
-LOCK_NAME = ".warraq.util.lock"
+LOCK_NAME = ".warraq.lock"
 
 Report = Callable[[str], None]
 
