@@ -190,7 +190,7 @@ class RemotePair:
             for group in plan
         }
         try:
-            for future in _distributed().as_completed(futures):
+            for future in _distributed().as_completed(futures, loop=client.loop):
                 outputs = self.cluster.result(future)
                 yield list(zip(futures[future], outputs, strict=True))
         finally:
