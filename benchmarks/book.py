@@ -107,9 +107,7 @@ def copy_sample(target: Path) -> Path:
     for name in SAMPLE_FILES:
         source = REPO / name
         if source.is_dir():
-            shutil.copytree(
-                source, target / name, ignore=shutil.ignore_patterns(".warraq.lock")
-            )
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".warraq.lock"))
         else:
             shutil.copy2(source, target / name)
     return target
