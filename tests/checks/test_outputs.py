@@ -20,9 +20,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project with all four editions built once."""
     import shutil
 
-    from warraq.build.pipeline import BuildOptions, build
-
     from tests.conftest import REPO
+    from warraq.build.pipeline import BuildOptions, build
 
     root = tmp_path_factory.mktemp("verify") / "sample"
     root.mkdir()
@@ -122,9 +121,8 @@ def test_bare_keeps_letters_in_order() -> None:
 
 
 def test_markdown_pdf_with_numbers_and_lost_ligature_letters_passes(tmp_path: Path) -> None:
-    from warraq.build.pipeline import BuildOptions, build
-
     from tests.conftest import copy_fixture
+    from warraq.build.pipeline import BuildOptions, build
 
     project = copy_fixture("pdf/water", tmp_path)
     build(load_project(project), BuildOptions(formats=("pdf",), jobs=1))

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_SOURCE, Runner, msgfmt_check, po
+from tests.tiny_argos import build_argosmodel
 from warraq.catalogs import MACHINE_COMMENT_PREFIX, message_status, read_catalog
 from warraq.catalogs.translation import Status
 from warraq.document.structure import structure_source
 from warraq.translate.argos import ArgosEngine
-
-from tests.tiny_argos import build_argosmodel
 
 DOCUMENT = "france-qatar-security"
 
