@@ -13,6 +13,7 @@ APT_PACKAGES=(
   poppler-utils          # pdftoppm, to look at pages
   chromium               # the browser the EPUB layout tests run in
   default-jre-headless   # EPUBCheck runs on Java
+  libreoffice-writer-nogui  # the reader tests convert documents with a real word processor
 )
 PYTHON=${PYTHON:-python3}
 

@@ -32,7 +32,8 @@ def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         ("open.md", "---\ntitle: عنوان\nنص.\n", ["line 1", "never closed"]),
         ("list.md", "---\n- a\n- b\n---\nنص.\n", ["line 2", "must be 'key: value' lines"]),
         ("number.md", "---\ntitle: 12\n---\nنص.\n", ["line 2", "'title' must be a non-empty text"]),
-        ("book.docx", "نص", ["unknown source type '.docx'", ".md", ".txt"]),
+        ("book.docx", "نص", ["book.docx", "not a readable .docx file"]),
+        ("book.rtf", "نص", ["unknown source type '.rtf'", ".md", ".txt", ".docx", ".odt"]),
         ("only-code.md", "```\nنص برمجي\n```\n", ["no text to publish"]),
     ],
 )

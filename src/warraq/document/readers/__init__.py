@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from warraq.document.readers.docx import read_docx
 from warraq.document.readers.draft import (
     Draft,
     RawBlock,
@@ -14,6 +15,7 @@ from warraq.document.readers.draft import (
     RawQuote,
 )
 from warraq.document.readers.markdown import read_markdown
+from warraq.document.readers.odt import read_odt
 from warraq.document.readers.txt import read_txt
 from warraq.document.text import ARABIC_SCRIPT_LANGUAGES, has_arabic, normalise_newlines
 from warraq.errors import WarraqError
@@ -27,7 +29,15 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown,
 }
 
-__all__ = ["READERS", "Draft", "decode_source", "ingest", "read_source_text"]
+FileReader = Callable[..., Draft]
+"""``reader(path, *, source, language) -> Draft``: for formats read from the file itself."""
+
+FILE_READERS: dict[str, FileReader] = {
+    ".docx": read_docx,
+    ".odt": read_odt,
+}
+
+__all__ = ["FILE_READERS", "READERS", "Draft", "decode_source", "ingest", "read_source_text"]
 
 
 def read_source_text(path: Path, display: str | None = None) -> str:
@@ -69,15 +79,22 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
         raise WarraqError(f"{name}: is a directory; give the path of a .txt or .md source file")
     if not path.exists():
         raise WarraqError(f"{name}: no such file; check the path")
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None and suffix not in FILE_READERS:
+        known = ", ".join(sorted([*READERS, *FILE_READERS]))
         raise WarraqError(f"{name}: unknown source type '{path.suffix}'; warraq reads {known}")
-    text = read_source_text(path, name)
-    if not text.strip():
-        raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
-    draft = reader(text, source=name, language=language or "ar")
-    if language and draft.language and draft.language != language:
+    if reader is None:
+        if path.stat().st_size == 0:
+            raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
+        draft = FILE_READERS[suffix](path, source=name, language=language or "ar")
+        text = "\n".join(_texts(draft.blocks))
+    else:
+        text = read_source_text(path, name)
+        if not text.strip():
+            raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
+        draft = reader(text, source=name, language=language or "ar")
+    if reader is not None and language and draft.language and draft.language != language:
         raise WarraqError(
             f"{name}: front matter says language '{draft.language}' but the project's source "
             f"language is '{language}'; make them agree"
