@@ -32,7 +32,7 @@ from xml.etree import ElementTree
 from warraq.build.pipeline import BuildOptions, plan_jobs
 from warraq.catalogs.translation import Translation
 from warraq.checks.translations import Finding, Level
-from warraq.config import Format, Project
+from warraq.config import BILINGUAL_LAYOUTS, Format, Project
 from warraq.document.inline import plain_text
 from warraq.document.structure import load_document
 from warraq.document.text import is_arabic_char, is_arabic_letter, is_latin_letter
@@ -162,7 +162,7 @@ def _segment_texts(job: EditionJob) -> Iterator[tuple[str, str, str]]:
     markup = job.document.meta.markup
     for block in job.document.text_blocks():
         for segment in block.segments:
-            if job.edition.layout == "side-by-side":
+            if job.edition.layout in BILINGUAL_LAYOUTS:
                 yield segment.id, segment.text, plain_text(segment.text, markup)
             rendering = job.translation.lookup(segment.text)
             if rendering.text:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from warraq import __version__
 from warraq.catalogs.translation import Status
+from warraq.config import BILINGUAL_LAYOUTS
 from warraq.document.model import Block, Document, ListBlock, Quote
 from warraq.document.text import has_arabic, has_latin, text_direction
 from warraq.errors import WarraqError
@@ -194,6 +195,7 @@ class Book:
     start_href: str | None
     fonts: tuple[Font, ...] = ()
     words: Mapping[str, tuple[Text, ...]] = field(default_factory=dict)
+    interleaved: bool = False  # each passage above its translation on every screen
 
     @property
     def language(self) -> str:
@@ -276,7 +278,7 @@ def _check_well_formed(name: str, data: bytes, template: str) -> ET.Element:
 
 def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] = ()) -> Book:
     """Lay out the book: languages, metadata, content documents and navigation."""
-    bilingual = job.edition.layout == "side-by-side"
+    bilingual = job.edition.layout in BILINGUAL_LAYOUTS
     source, target = view.source_language, view.target_language
     if not bilingual:
         languages: tuple[str, ...] = (target,)
@@ -343,6 +345,7 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
             key: tuple(Text(word(key, lang), lang, text_direction(lang)) for lang in languages)
             for key in WORDS
         },
+        interleaved=job.edition.layout == "interleaved",
     )
 
 
