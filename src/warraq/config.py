@@ -19,9 +19,11 @@ from warraq.errors import WarraqError
 
 CONFIG_NAME = "warraq.toml"
 
-Layout = Literal["side-by-side", "translation-only"]
+Layout = Literal["side-by-side", "translation-only", "facing-pages"]
 Format = Literal["pdf", "epub"]
-LAYOUTS: tuple[Layout, ...] = ("side-by-side", "translation-only")
+LAYOUTS: tuple[Layout, ...] = ("side-by-side", "translation-only", "facing-pages")
+BILINGUAL_LAYOUTS: frozenset[Layout] = frozenset(("side-by-side", "facing-pages"))
+"""Layouts that print the source beside (or with) its translation."""
 FORMATS: tuple[Format, ...] = ("pdf", "epub")
 
 # Trim sizes a user can name; anything else is given as "WIDTH HEIGHT" with units.
@@ -105,11 +107,12 @@ class EditionConfig:
     crop_marks: bool = False
     bleed: str = "0mm"
     primary_language: Literal["source", "translation"] = "source"
+    source_page: Literal["right", "left"] = "right"  # facing pages: where the source sits
 
     @property
     def bilingual(self) -> bool:
         """True when the edition prints the source beside (or with) its translation."""
-        return self.layout != "translation-only"
+        return self.layout in BILINGUAL_LAYOUTS
 
     @property
     def page_size(self) -> tuple[str, str]:
@@ -408,6 +411,7 @@ def _edition(
             "crop_marks",
             "bleed",
             "primary_language",
+            "source_page",
         )
     )
     languages = table.strings("languages", targets, lambda v: v in targets)
@@ -449,6 +453,9 @@ def _edition(
             Literal["source", "translation"],
             table.choice("primary_language", ("source", "translation"), "source"),
         ),
+        source_page=cast(
+            Literal["right", "left"], table.choice("source_page", ("right", "left"), "right")
+        ),
     )
 
 
@@ -459,9 +466,13 @@ def output_stem(document: str, source_language: str, language: str, layout: Layo
     'book.ar-fr'
     >>> output_stem("book", "ar", "fr", "translation-only")
     'book.fr'
+    >>> output_stem("book", "ar", "fr", "facing-pages")
+    'book.ar-fr.facing'
     """
     if layout == "side-by-side":
         return f"{document}.{source_language}-{language}"
+    if layout == "facing-pages":
+        return f"{document}.{source_language}-{language}.facing"
     return f"{document}.{language}"
 
 

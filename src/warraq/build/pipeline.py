@@ -91,6 +91,11 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
     check_glyphs(pending)
     for job in pending:
         report(f"typesetting {job.output.name} …")
+    for name in sorted({j.edition.name for j in pending if j.edition.layout == "facing-pages"}):
+        if any(j.format == "epub" and j.edition.name == name for j in pending):
+            report(
+                f"edition '{name}': facing pages are for print; its EPUB is the side-by-side EPUB"
+            )
     written: list[Path] = []
     try:
         for output, size, seconds in render_jobs(pending, options.jobs):
@@ -124,7 +129,7 @@ def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
             yield "the edition's headings", word(key, language, source=source, target=target)
     for block in document.text_blocks():
         for segment in block.segments:
-            if job.edition.layout == "side-by-side":
+            if job.edition.bilingual:
                 yield f"{source_name} line {block.line} ({segment.id})", segment.text
             rendering = job.translation.lookup(segment.text)
             if rendering.text:

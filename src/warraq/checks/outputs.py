@@ -162,7 +162,7 @@ def _segment_texts(job: EditionJob) -> Iterator[tuple[str, str, str]]:
     markup = job.document.meta.markup
     for block in job.document.text_blocks():
         for segment in block.segments:
-            if job.edition.layout == "side-by-side":
+            if job.edition.bilingual:
                 yield segment.id, segment.text, plain_text(segment.text, markup)
             rendering = job.translation.lookup(segment.text)
             if rendering.text:

@@ -12,9 +12,23 @@ Renderer = Callable[[EditionJob], bytes]
 
 
 def _render_pdf(job: EditionJob) -> bytes:
+    if job.edition.layout in PDF_LAYOUTS:
+        return PDF_LAYOUTS[job.edition.layout](job)
     from warraq.render.pdf import render_pdf  # imported on use: WeasyPrint is slow to import
 
     return render_pdf(job)
+
+
+def _render_facing(job: EditionJob) -> bytes:
+    from warraq.render.facing import render_facing_pdf
+
+    return render_facing_pdf(job)
+
+
+PDF_LAYOUTS: dict[str, Renderer] = {
+    "facing-pages": _render_facing,
+}
+"""PDF layouts with their own renderer; the others are ``warraq.render.pdf``'s."""
 
 
 def _render_epub(job: EditionJob) -> bytes:
@@ -26,7 +40,7 @@ def _render_epub(job: EditionJob) -> bytes:
 RENDERERS: dict[str, Renderer] = {"pdf": _render_pdf, "epub": _render_epub}
 
 PRELOAD: dict[str, tuple[str, ...]] = {
-    "pdf": ("weasyprint", "warraq.render.pdf"),
+    "pdf": ("weasyprint", "warraq.render.pdf", "warraq.render.facing"),
     "epub": ("warraq.render.epub",),
 }
 """Modules a format's renderer imports, loaded once before editions render in

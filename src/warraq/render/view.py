@@ -116,6 +116,23 @@ def job_view(job: EditionJob, *, xml: bool = False) -> EditionView:
     )
 
 
+def segment_sides(job: EditionJob) -> dict[str, tuple[Side, Side]]:
+    """Each segment's source and translation alone, by segment id, as :func:`job_view`
+    sets them: for layouts that split a passage at its sentences (facing pages)."""
+    builder = _ViewBuilder(
+        job.document, job.translation, job.edition, draft=job.draft, xml=False, typography=True
+    )
+    language = job.document.meta.language
+    return {
+        segment.id: (
+            builder.side(segment.text, language),
+            builder._target((segment,), [job.translation.lookup(segment.text)]),
+        )
+        for block in job.document.text_blocks()
+        for segment in block.segments
+    }
+
+
 def build_view(
     document: Document,
     translation: Translation,

@@ -26,7 +26,7 @@ IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:warraq:epub-identifie
 
 def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] = ()) -> Book:
     """Lay out the book: languages, metadata, content documents and navigation."""
-    bilingual = job.edition.layout == "side-by-side"
+    bilingual = job.edition.bilingual
     source, target = view.source_language, view.target_language
     if not bilingual:
         languages: tuple[str, ...] = (target,)

@@ -1,0 +1,612 @@
+"""Facing-page editions: the source on one page, its translation on the page opposite, in step.
+
+CSS has one flow, so two flows kept in step are planned here, the way
+reledpar does it in TeX: every passage (heading, paragraph, list item) is laid
+out once per language at the page's measure (one WeasyPrint layout of all the
+passages of both languages, each language on its own tall page), the height
+of each passage and of each of its sentences' lines is read from the boxes,
+and the spreads are packed from those heights. A passage that does not fit
+continues on the next spread on both pages, split after the same sentence
+(the split pieces are laid out again to know their exact heights); a heading
+starts level on both pages (the shorter side is padded above it) and is never
+left at the foot of a spread. The pages are then typeset once, each page its
+own block; a page that still overflows has its spread packed tighter and the
+book is typeset again.
+
+Each segment is a span with the id ``<language>-<segment id>``; WeasyPrint
+makes every id a named destination, so the PDF itself says which segments
+each page holds (``pdfinfo -dests``), which is what the tests and ``warraq
+check --outputs`` verify.
+"""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from warraq.document.text import text_direction
+from warraq.errors import WarraqError
+from warraq.render.fonts import find_faces
+from warraq.render.job import EditionJob
+from warraq.render.pdf import (
+    css_string,
+    font_faces,
+    length_mm,
+    make_fetcher,
+    page_geometry,
+    shorten,
+    template_context,
+)
+from warraq.render.pdf.typesizes import head_mm_per_char
+from warraq.render.templates import THEME_DIR, template_environment
+from warraq.render.view import EditionView, Row, Side, job_view, segment_sides
+from warraq.render.words import word
+
+HTML_TEMPLATE = "pdf/facing.html.j2"
+CSS_TEMPLATE = "pdf/facing.css.j2"
+SIDES = ("source", "target")
+PX_PER_MM = 96 / 25.4  # WeasyPrint's boxes are measured in CSS pixels
+MAX_MEASURE_PASSES = 6
+"""Layouts of split pieces tried while packing (each settles the pieces the last chose)."""
+MAX_RENDER_PASSES = 3
+"""Typesettings tried while a page overflows (each packs the overflowing spreads tighter)."""
+_TIGHTEN_PX = 20.0  # how much less room a spread gets after it overflowed
+_SLACK_PX = 1.0  # room left on every page for rounding
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A passage to place: the opening title (``row`` None) or a row of the view."""
+
+    row: Row | None
+    segments: tuple[tuple[str, Side, Side], ...]  # (segment id, source side, target side)
+    kind: str
+
+    @property
+    def heading(self) -> bool:
+        """Headings (and the opening title) start level and are kept with what follows."""
+        return self.kind in ("heading", "opening")
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A piece of a passage on a spread: segments ``start`` to ``end``, and the padding above."""
+
+    unit: int
+    start: int
+    end: int
+    pad: tuple[float, float] = (0.0, 0.0)  # source, target, in px
+
+
+@dataclass(slots=True)
+class Lines:
+    """One passage as measured on one side: its height and where each segment's lines are."""
+
+    height: float
+    top: float  # padding above the first line
+    bottom: float  # padding below the last line
+    lines: list[tuple[float, float]] = field(default_factory=list)  # each line's top, bottom
+    segments: list[tuple[int, int]] = field(default_factory=list)  # each segment's first, last line
+
+    def estimate(self, start: int, end: int) -> float:
+        """The height of segments ``start`` to ``end`` set on their own, from the whole's lines."""
+        if (start, end) == (0, len(self.segments)) or not self.lines:
+            return self.height
+        first = self.segments[start][0]
+        last = self.segments[end - 1][1]
+        return self.top + self.lines[last][1] - self.lines[first][0] + self.bottom
+
+
+Key = tuple[int, int, int, int]  # side (0 source, 1 target), unit, start, end
+
+
+class Heights:
+    """Piece heights: exact for what was laid out, estimated from lines for the rest."""
+
+    def __init__(self, whole: dict[tuple[int, int], Lines]) -> None:
+        self.whole = whole
+        self.exact: dict[Key, float] = {}
+        self.estimated: set[Key] = set()
+
+    def __call__(self, side: int, unit: int, start: int, end: int) -> float:
+        key = (side, unit, start, end)
+        if key in self.exact:
+            return self.exact[key]
+        lines = self.whole[(side, unit)]
+        if (start, end) == (0, len(lines.segments)):
+            return lines.height
+        self.estimated.add(key)
+        return lines.estimate(start, end)
+
+
+def pack(
+    units: tuple[Unit, ...],
+    height: Callable[[int, int, int, int], float],
+    capacity: float,
+    tighter: dict[int, float] | None = None,
+) -> list[list[Placed]]:
+    """Spreads of placed pieces, every page at most ``capacity`` px (less ``tighter[spread]``).
+
+    Greedy: a passage goes whole onto the spread when both its sides fit;
+    else it is split after the last sentence at which both sides still fit,
+    and continues at the top of the next spread; a passage with not one
+    sentence fitting moves whole. A heading starts level on both pages and is
+    carried to the next spread rather than left last on one. A sentence taller
+    than a page is set alone on its spread (it overflows).
+    """
+    tighter = tighter or {}
+    spreads: list[list[Placed]] = []
+    current: list[Placed] = []
+    used = [0.0, 0.0]
+    index, start = 0, 0
+
+    def room() -> float:
+        return capacity - _SLACK_PX - tighter.get(len(spreads), 0.0)
+
+    def close() -> None:
+        nonlocal current, used, index, start
+        trailing = 0
+        while trailing < len(current) and units[current[-1 - trailing].unit].heading:
+            trailing += 1
+        if 0 < trailing < len(current):
+            index, start = current[-trailing].unit, 0
+            current = current[:-trailing]
+        spreads.append(current)
+        current, used = [], [0.0, 0.0]
+
+    while index < len(units):
+        unit = units[index]
+        count = len(unit.segments) or 1
+        if unit.heading:
+            top = max(used) if current else 0.0
+            sizes = [height(side, index, 0, count) for side in (0, 1)]
+            if current and top + max(sizes) > room():
+                close()
+                continue
+            current.append(Placed(index, 0, count, (top - used[0], top - used[1])))
+            used = [top + sizes[0], top + sizes[1]]
+            index += 1
+            continue
+        sizes = [height(side, index, start, count) for side in (0, 1)]
+        if all(used[side] + sizes[side] <= room() for side in (0, 1)):
+            current.append(Placed(index, start, count))
+            used = [used[0] + sizes[0], used[1] + sizes[1]]
+            index, start = index + 1, 0
+            continue
+        split = next(
+            (
+                end
+                for end in range(count - 1, start, -1)
+                if all(used[side] + height(side, index, start, end) <= room() for side in (0, 1))
+            ),
+            None,
+        )
+        if split is not None:
+            current.append(Placed(index, start, split))
+            start = split
+            close()
+        elif not current:
+            # One sentence taller than a page: set it alone, it overflows.
+            current.append(Placed(index, start, start + 1))
+            start += 1
+            if start >= count:
+                index, start = index + 1, 0
+            close()
+        else:
+            close()
+    if current:
+        spreads.append(current)
+    return spreads
+
+
+def edition_units(view: EditionView, job: EditionJob) -> tuple[Unit, ...]:
+    """The opening title, then every row of the view with its segments' sides."""
+    sides = segment_sides(job)
+    title = view.title
+    target_title = title[1] if title[1].language != title[0].language else _blank(title[1])
+    units = [Unit(None, (("", title[0], target_title),), "opening")]
+    for row in view.rows:
+        segments = tuple((sid, *sides[sid]) for sid in row.segment_ids)
+        if not segments:
+            segments = (("", row.source, row.target),)
+        units.append(Unit(row, segments, row.kind))
+    return tuple(units)
+
+
+def _blank(side: Side) -> Side:
+    return Side(side.language, side.direction, Markup(""), "")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentHTML:
+    """One segment in a piece: its anchor id (empty when measuring), index and HTML."""
+
+    anchor: str
+    index: int
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class PieceHTML:
+    """What the template writes for one piece on one page."""
+
+    tag: str
+    classes: str
+    side: Side
+    segments: tuple[SegmentHTML, ...]
+    marker: str = ""
+    pad: float = 0.0
+    key: str = ""
+    bookmark: str = ""
+    head: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageHTML:
+    """One page of the text: which side, which hand, its pieces."""
+
+    side: str
+    hand: str
+    language: str
+    direction: str
+    pieces: tuple[PieceHTML, ...]
+    opening: bool = False
+
+
+def piece_html(
+    units: tuple[Unit, ...],
+    placed: Placed,
+    side: int,
+    head_chars: dict[str, int],
+    *,
+    measuring: bool = False,
+) -> PieceHTML:
+    """The markup of one piece on the source (``side`` 0) or target (1) page."""
+    unit = units[placed.unit]
+    row = unit.row
+    name = SIDES[side]
+    chosen = unit.segments[placed.start : placed.end]
+    sides = [(sid, source if side == 0 else target) for sid, source, target in chosen]
+    whole_side: Side = (row.source if side == 0 else row.target) if row else sides[0][1]
+    segments = tuple(
+        SegmentHTML(
+            "" if measuring or not sid else f"{this.language}-{sid}",
+            placed.start + offset,
+            this.html,
+        )
+        for offset, (sid, this) in enumerate(sides)
+    )
+    classes = ["passage", unit.kind]
+    if row is not None:
+        if row.kind == "heading":
+            classes.append(f"level-{row.level}")
+        if row.quote:
+            classes.append("quote")
+        classes.append(f"status-{row.status}")
+    if placed.end < len(unit.segments) and unit.kind != "heading":
+        classes.append("continues")
+    if placed.start > 0:
+        classes.append("continued")
+    tag = "div"
+    bookmark = head = ""
+    if unit.kind == "opening":
+        tag = "h1"
+        head = shorten(whole_side.text, head_chars[name]) if whole_side.text else ""
+    elif row is not None and row.kind == "heading":
+        tag = f"h{min(row.level + 1, 6)}"
+        if not row.quote and placed.start == 0:
+            if side == 1:
+                bookmark = f"{row.target.text} — {row.source.text}"
+            if row.level == 1:
+                head = shorten(whole_side.text, head_chars[name])
+    elif row is not None:
+        tag = "p"
+    marker = ""
+    if row is not None and row.marker and placed.start == 0:
+        marker = row.marker[side]
+    return PieceHTML(
+        tag=tag,
+        classes=" ".join(classes),
+        side=whole_side,
+        segments=segments,
+        marker=marker,
+        pad=placed.pad[side],
+        key=f"{side}:{placed.unit}:{placed.start}:{placed.end}" if measuring else "",
+        bookmark=bookmark if not measuring else "",
+        head=head if not measuring else "",
+    )
+
+
+class FacingTypesetter:
+    """Measures, packs and typesets one facing-pages edition."""
+
+    def __init__(self, job: EditionJob) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.job = job
+        self.view = job_view(job)
+        self.units = edition_units(self.view, job)
+        self.faces = font_faces(find_faces())
+        self.templates = job.project.path(job.project.templates_dir).resolve()
+        self.environment = template_environment(self.templates)
+        self.environment.filters["css_string"] = css_string
+        self.environment.filters["shorten"] = shorten
+        self.font_config = FontConfiguration()
+        self.context = facing_context(job, self.view, self.faces)
+        geometry = page_geometry(job)
+        self.capacity = float(geometry.content_height.removesuffix("mm")) * PX_PER_MM
+        self.options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
+        self.refused: list[str] = []
+        # Which page holds the source, and which page of a spread is read first.
+        self.rtl_binding = _binding(job, self.view) == "rtl"
+        self.source_hand = job.edition.source_page
+
+    # Layout -----------------------------------------------------------------
+
+    def _layout(self, html: str) -> Any:
+        from weasyprint import HTML
+
+        fetcher = make_fetcher(
+            roots=(self.templates, THEME_DIR),
+            files=(face.path for face in self.faces),
+            overlay=(self.templates, THEME_DIR),
+        )
+        base = (self.templates / "pdf").resolve().as_uri() + "/"
+        document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+            font_config=self.font_config, **self.options
+        )
+        self.refused.extend(fetcher.refused)
+        return document
+
+    def _html(self, pages: list[PageHTML], *, measure: bool) -> str:
+        context = {**self.context, "pages": pages, "measure": measure}
+        css = _render_template(self.environment, CSS_TEMPLATE, context)
+        return _render_template(
+            self.environment, HTML_TEMPLATE, {**context, "stylesheet": Markup(css)}
+        )
+
+    def measure(self, pieces: list[Key]) -> dict[Key, Lines]:
+        """Lay out ``pieces`` (side, unit, start, end) on tall pages; their measurements."""
+        pages = []
+        for side in (0, 1):
+            chosen = [
+                piece_html(
+                    self.units, Placed(u, s, e), side, self.context["head_chars"], measuring=True
+                )
+                for (sd, u, s, e) in pieces
+                if sd == side
+            ]
+            if chosen:
+                pages.append(self._page(side, "right", tuple(chosen)))
+        document = self._layout(self._html(pages, measure=True))
+        found: dict[Key, Lines] = {}
+        for page in document.pages:
+            for box in _descendants(page._page_box):
+                element = getattr(box, "element", None)
+                if element is None or getattr(box, "element_tag", "") == "span":
+                    continue
+                key = element.get("data-m")
+                if not key or not hasattr(box, "border_height") or box.is_for_root_element:
+                    continue
+                parsed = tuple(int(part) for part in key.split(":"))
+                if parsed in found or type(box).__name__ not in ("BlockBox",):
+                    continue
+                found[parsed] = _lines(box, parsed[3] - parsed[2])  # type: ignore[index]
+        del document
+        gc.collect()
+        return found
+
+    def _page(
+        self, side: int, hand: str, pieces: tuple[PieceHTML, ...], *, opening: bool = False
+    ) -> PageHTML:
+        language = self.view.source_language if side == 0 else self.view.target_language
+        return PageHTML(SIDES[side], hand, language, text_direction(language), pieces, opening)
+
+    # Packing ----------------------------------------------------------------
+
+    def plan(self, tighter: dict[int, float]) -> list[list[Placed]]:
+        """Spreads whose every piece's height is a measured one."""
+        heights = self.heights
+        for _ in range(MAX_MEASURE_PASSES):
+            heights.estimated = set()
+            spreads = pack(self.units, heights, self.capacity, tighter)
+            used = {
+                (side, p.unit, p.start, p.end)
+                for spread in spreads
+                for p in spread
+                for side in (0, 1)
+            }
+            missing = sorted(key for key in used if key in heights.estimated)
+            if not missing:
+                return spreads
+            # Measure the pieces chosen and their neighbours one sentence shorter.
+            wanted = set(missing)
+            for side, unit, start, end in missing:
+                if end - 1 > start:
+                    wanted.add((side, unit, start, end - 1))
+            wanted -= set(heights.exact)
+            for key, lines in self.measure(sorted(wanted)).items():
+                heights.exact[key] = lines.height
+        return pack(self.units, heights, self.capacity, tighter)
+
+    def pages(self, spreads: list[list[Placed]]) -> list[PageHTML]:
+        """The pages in reading order: each spread's first-read page, then the other."""
+        source_right = self.source_hand == "right"
+        first_hand = "right" if self.rtl_binding else "left"
+        pages = []
+        for number, spread in enumerate(spreads):
+            by_side = [
+                tuple(piece_html(self.units, p, side, self.context["head_chars"]) for p in spread)
+                for side in (0, 1)
+            ]
+            hands = {0: "right" if source_right else "left", 1: "left" if source_right else "right"}
+            order = sorted((0, 1), key=lambda side: hands[side] != first_hand)
+            for side in order:
+                pages.append(self._page(side, hands[side], by_side[side], opening=number == 0))
+        return pages
+
+    def render(self) -> bytes:
+        """The edition's PDF."""
+        whole_keys = [
+            (side, index, 0, len(unit.segments))
+            for index, unit in enumerate(self.units)
+            for side in (0, 1)
+        ]
+        measured = self.measure(whole_keys)
+        self.heights = Heights({(k[0], k[1]): v for k, v in measured.items()})
+        for key, lines in measured.items():
+            self.heights.exact[key] = lines.height
+        tighter: dict[int, float] = {}
+        document: Any = None
+        for _ in range(MAX_RENDER_PASSES):
+            spreads = self.plan(tighter)
+            document = None
+            gc.collect()
+            document = self._layout(self._html(self.pages(spreads), measure=False))
+            overflowing = overflowing_spreads(document)
+            if not overflowing:
+                break
+            for spread in overflowing:
+                tighter[spread] = tighter.get(spread, 0.0) + _TIGHTEN_PX
+        gc.collect()
+        if self.refused:
+            raise WarraqError(
+                f"{self.job.output.name}: the templates ask for "
+                f"{', '.join(sorted(set(self.refused)))}; warraq fetches nothing from the "
+                f"network and only files inside {self.templates} or its own theme"
+            )
+        finisher = _viewer_preferences(rtl=self.rtl_binding)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            data: bytes = document.write_pdf(finisher=finisher, **self.options)
+        return data
+
+
+def overflowing_spreads(document: Any) -> list[int]:
+    """Spreads (counted from 0) one of whose pages ran onto another page."""
+    seen: dict[str, int] = {}
+    over: set[int] = set()
+    for number, page in enumerate(document.pages):
+        for box in _descendants(page._page_box, stop="div"):
+            element = getattr(box, "element", None)
+            if element is None or element.get("data-page") is None:
+                continue
+            index = element.get("data-page")
+            if index in seen and seen[index] != number:
+                over.add(int(index) // 2)
+            seen.setdefault(index, number)
+    return sorted(over)
+
+
+def _descendants(box: Any, stop: str | None = None) -> Iterator[Any]:
+    yield box
+    if stop is not None and getattr(box, "element_tag", None) == stop:
+        return
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child, stop)
+
+
+def _lines(box: Any, count: int) -> Lines:
+    """The measurement of a passage's block box: height, line extents, segments' lines."""
+    top = box.border_box_y()
+    height = box.border_height()
+    content_top = box.content_box_y() - top
+    content_bottom = height - content_top - box.height
+    lines: list[tuple[float, float]] = []
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for child in box.children:
+        if type(child).__name__ != "LineBox":
+            continue
+        number = len(lines)
+        lines.append((child.position_y - top, child.position_y - top + child.margin_height()))
+        for inner in _descendants(child):
+            element = getattr(inner, "element", None)
+            if element is None or element.get("data-seg") is None:
+                continue
+            seg = int(element.get("data-seg"))
+            first.setdefault(seg, number)
+            last[seg] = number
+    segments = []
+    known = sorted(first)
+    for seg in known:
+        segments.append((first[seg], last[seg]))
+    while len(segments) < count:  # an empty segment (a draft's missing translation)
+        segments.append(segments[-1] if segments else (0, 0))
+    return Lines(height, content_top, content_bottom, lines, segments[:count] or [(0, 0)])
+
+
+def _binding(job: EditionJob, view: EditionView) -> str:
+    """``rtl`` when the book opens to the right (its primary language is written right to left)."""
+    primary = (
+        view.source_language if job.edition.primary_language == "source" else view.target_language
+    )
+    return text_direction(primary)
+
+
+def _viewer_preferences(*, rtl: bool) -> Callable[[Any, Any], None]:
+    """A WeasyPrint finisher: show spreads, right to left when the book is bound so."""
+
+    def finish(_document: Any, pdf: Any) -> None:
+        import pydyf  # type: ignore[import-untyped]
+
+        pdf.catalog["PageLayout"] = "/TwoPageRight" if not rtl else "/TwoPageLeft"
+        if rtl:
+            pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L"})
+
+    return finish
+
+
+def facing_context(job: EditionJob, view: EditionView, faces: Any) -> dict[str, Any]:
+    """What the facing-pages templates are filled from: the PDF context, plus the binding
+    direction, the text block's width and each section's link per language."""
+    context: dict[str, Any] = dict(template_context(job, view, faces))
+    source, target = view.source_language, view.target_language
+    for side, language in (("source", source), ("target", target)):
+        context["labels"]["edition"][side] = word(
+            "bilingual", language, source=source, target=target
+        )
+    context["meta"]["keywords"] = ", ".join(
+        [word("bilingual", target, source=source, target=target), view.title[0].text]
+    )
+    geometry = page_geometry(job)
+    width = length_mm(geometry.width) - length_mm(geometry.inner) - length_mm(geometry.outer)
+    context["text_width"] = f"{width:.3f}mm"
+    context["side_by_side"] = True
+    context["binding"] = _binding(job, view)
+    context["head_chars"] = {side: int(width * 0.9 / head_mm_per_char(side)) for side in SIDES}
+    context["toc_href"] = section_links(view)
+    return context
+
+
+def section_links(view: EditionView) -> dict[str, tuple[str, str]]:
+    """Each section's anchor on the source page and on the translation page."""
+    rows = {row.id: row for row in view.rows}
+    links = {}
+    for section in view.sections:
+        row = rows[section.id]
+        first = row.segment_ids[0] if row.segment_ids else section.id
+        links[section.id] = (f"{view.source_language}-{first}", f"{view.target_language}-{first}")
+    return links
+
+
+def _render_template(environment: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return environment.get_template(name).render(context)
+    except jinja2.TemplateError as error:
+        where = getattr(error, "filename", None) or name
+        line = getattr(error, "lineno", None)
+        raise WarraqError(
+            f"{where}{f', line {line}' if line else ''}: {error}; fix the template"
+        ) from None
+
+
+def render_facing_pdf(job: EditionJob) -> bytes:
+    """Typeset ``job`` as a facing-pages PDF; the whole file as bytes."""
+    return FacingTypesetter(job).render()
