@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup editions test lint typecheck unit bench clean
+.PHONY: all setup editions test test-fast lint typecheck unit bench clean
 
 all: editions
 
@@ -29,6 +29,10 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# The suite without the tests marked slow (full editions, external tools): for the edit-test loop.
+test-fast: lint typecheck
+	$(BIN)/pytest -m "not slow" -q
 
 # Speed and memory, measured side by side (about 6 minutes on 2 cores): prints a table and
 # writes build/bench.json; benchmarks/README.md explains every figure.
