@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from warraq.build.pipeline import BuildOptions, check_translations
+from warraq.build.pipeline import BuildOptions, refuse_incomplete
 from warraq.catalogs.translation import Rendering, Status, Translation
 from warraq.config import load_project
 from warraq.document.structure import load_document
@@ -35,18 +35,18 @@ def test_complete_translation_passes(tmp_path: Path) -> None:
     translations = _translations(
         {"أول.": Status.REVIEWED, "ثانٍ؟": Status.MACHINE, "ثالث!": Status.REVIEWED}
     )
-    check_translations(project, documents, translations, BuildOptions())  # type: ignore[arg-type]
+    refuse_incomplete(project, documents, translations, BuildOptions())  # type: ignore[arg-type]
 
 
 def test_missing_and_fuzzy_are_listed(tmp_path: Path) -> None:
     project, documents = _setup(tmp_path)
     translations = _translations({"أول.": Status.FUZZY, "ثالث!": Status.REVIEWED})
     with pytest.raises(WarraqError) as error:
-        check_translations(project, documents, translations, BuildOptions())  # type: ignore[arg-type]
+        refuse_incomplete(project, documents, translations, BuildOptions())  # type: ignore[arg-type]
     message = str(error.value)
     assert message.startswith("2 translations are missing or out of date")
     assert "book [fr]" in message and "(fuzzy): أول." in message and "(missing): ثانٍ؟" in message
-    check_translations(project, documents, translations, BuildOptions(draft=True))  # type: ignore[arg-type]
+    refuse_incomplete(project, documents, translations, BuildOptions(draft=True))  # type: ignore[arg-type]
 
 
 def test_reviewed_only_refuses_machine_output(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_reviewed_only_refuses_machine_output(tmp_path: Path) -> None:
         {"أول.": Status.REVIEWED, "ثانٍ؟": Status.MACHINE, "ثالث!": Status.REVIEWED}
     )
     with pytest.raises(WarraqError, match="1 translations are not reviewed"):
-        check_translations(
+        refuse_incomplete(
             project,  # type: ignore[arg-type]
             documents,  # type: ignore[arg-type]
             translations,

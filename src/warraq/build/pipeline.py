@@ -1,24 +1,27 @@
 """Build: read the catalogs and render every configured edition. Never translates.
 
-The whole build, top to bottom: load each document, plan one job per output
-file, refuse missing or stale translations (unless ``draft``), render each job
-and write it atomically.
+The whole build is :func:`build`, one step a line: select the documents and
+languages, load the documents, load the translations, plan one job per output
+file, refuse incomplete translations (unless ``draft``), refuse check errors,
+find the outdated outputs, refuse characters no edition can hold or draw, then
+render each job, write it atomically and record what it was built from.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
+import signal
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from warraq.build.state import BuildState, job_digest
-from warraq.catalogs import catalog_path, catalog_segments, load_translation
+from warraq.catalogs import catalog_segments, load_translation
 from warraq.catalogs.translation import Status, Translation
 from warraq.checks.translations import configured_entries, run_checks
 from warraq.config import Format, Project, output_stem
@@ -27,11 +30,10 @@ from warraq.document.structure import load_document
 from warraq.errors import WarraqError
 from warraq.glossary import project_glossary
 from warraq.render import RENDERERS, preload
-from warraq.render.fonts import ARABIC_FAMILY, LATIN_FAMILY, find_faces, missing_glyphs
+from warraq.render.characters import check_characters
+from warraq.render.glyphs import check_glyphs
 from warraq.render.job import EditionJob
-from warraq.render.typography import apply_conventions
-from warraq.render.view import job_view
-from warraq.render.words import word
+from warraq.selection import Selection, select
 from warraq.util.clock import source_date_epoch
 from warraq.util.files import write_bytes_atomic
 
@@ -56,49 +58,91 @@ Report = Callable[[str], None]
 
 def build(project: Project, options: BuildOptions, report: Report = lambda _: None) -> list[Path]:
     """Build the editions ``options`` select; return the paths written."""
-    documents = {
-        config.name: load_document(project, config)
-        for config in project.documents
-        if options.documents is None or config.name in options.documents
-    }
-    if options.documents:
-        for name in options.documents:
-            project.document(name)  # an unknown name is an error naming the known ones
-    translations: dict[tuple[str, str], Translation] = {}
+    selection = select(project, options.documents, options.languages)
+    documents = load_documents(project, selection)
+    translations = load_translations(project, edition_pairs(project, selection))
     jobs = plan_jobs(project, documents, translations, options)
-    if not jobs:
-        raise WarraqError(
-            "nothing to build: no edition matches the given --format, --to, --document"
-        )
-    check_translations(project, documents, translations, options)
+    refuse_incomplete(project, documents, translations, options)
     if not options.draft:
-        check_quality(project, documents, translations)
-    output_dirs = sorted({job.output.parent for job in jobs})
-    states = {folder: BuildState.load(folder) for folder in output_dirs}
+        refuse_check_errors(project, documents, translations)
+    states = {folder: BuildState.load(folder) for folder in sorted({j.output.parent for j in jobs})}
     digests = {job.output: job_digest(job) for job in jobs}
+    pending = find_outdated(jobs, states, digests, force=options.force, report=report)
+    refuse_unprintable(pending)
+    return render_and_record(pending, states, digests, options.jobs, report)
+
+
+def load_documents(project: Project, selection: Selection) -> dict[str, Document]:
+    """The selected documents, read and structured, by name."""
+    return {config.name: load_document(project, config) for config in selection.documents}
+
+
+def edition_pairs(project: Project, selection: Selection) -> list[tuple[str, str]]:
+    """Every (document, language) some edition prints, within ``selection``, in order."""
+    pairs: dict[tuple[str, str], None] = {}
+    for edition in project.editions:
+        for name in edition.documents:
+            if name in selection.names:
+                for language in edition.languages:
+                    if language in selection.languages:
+                        pairs[(name, language)] = None
+    return list(pairs)
+
+
+def load_translations(
+    project: Project, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], Translation]:
+    """The catalog of each (document, language) pair, as translations."""
+    return {(name, lang): load_translation(project, name, lang) for name, lang in pairs}
+
+
+def find_outdated(
+    jobs: list[EditionJob],
+    states: dict[Path, BuildState],
+    digests: dict[Path, str],
+    *,
+    force: bool,
+    report: Report,
+) -> list[EditionJob]:
+    """The jobs whose output is missing, changed or built from other inputs (all, with force)."""
     pending = [
         job
         for job in jobs
-        if options.force
-        or not states[job.output.parent].is_current(job.output, digests[job.output])
+        if force or not states[job.output.parent].is_current(job.output, digests[job.output])
     ]
-    current = {job.output for job in jobs} - {job.output for job in pending}
-    for output in sorted(current):
+    for output in sorted({job.output for job in jobs} - {job.output for job in pending}):
         report(f"up to date: {output}")
     for job in pending:
         if job.format not in RENDERERS:
             raise WarraqError(f"no renderer for format '{job.format}' in this version of warraq")
-    check_glyphs(pending)
-    for job in pending:
+    return pending
+
+
+def refuse_unprintable(jobs: list[EditionJob]) -> None:
+    """Refuse, before any edition is written, a character no edition can hold or draw."""
+    for job in jobs:
+        check_characters(job)
+    check_glyphs(jobs)
+
+
+def render_and_record(
+    jobs: list[EditionJob],
+    states: dict[Path, BuildState],
+    digests: dict[Path, str],
+    workers: int | None,
+    report: Report,
+) -> list[Path]:
+    """Render ``jobs``, write each atomically and record its inputs; return the paths written."""
+    for job in jobs:
         report(f"typesetting {job.output.name} …")
-    for name in sorted({j.edition.name for j in pending if j.edition.layout == "facing-pages"}):
-        if any(j.format == "epub" and j.edition.name == name for j in pending):
+    for name in sorted({j.edition.name for j in jobs if j.edition.layout == "facing-pages"}):
+        if any(j.format == "epub" and j.edition.name == name for j in jobs):
             report(
                 f"edition '{name}': facing pages are for print; its EPUB is the side-by-side EPUB"
             )
     written: list[Path] = []
     try:
-        for output, size, seconds in render_jobs(pending, options.jobs):
+        for output, size, seconds in render_jobs(jobs, workers):
             states[output.parent].record(output, digests[output])
             written.append(output)
             report(f"wrote {output} ({size / 1024:.0f} KB, {seconds:.1f} s)")
@@ -107,64 +151,6 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
             if state.outputs:
                 state.save()
     return written
-
-
-def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:
-    """Every text ``job``'s edition prints, as ``(where, text)``: where names the file and place."""
-    project, config, document = job.project, job.document_config, job.document
-    source_name = str(config.source)
-    catalog = catalog_path(project, config.name, job.language)
-    try:
-        catalog_name = str(catalog.relative_to(project.root))
-    except ValueError:
-        catalog_name = str(catalog)
-    view = job_view(job)
-    source, target = document.meta.language, job.language
-    yield "the title page (title)", view.title[0].text + view.title[1].text
-    if view.author:
-        yield "the title page (author)", view.author[0] + view.author[1]
-    yield "the title page (date)", view.date[0] + view.date[1]
-    for key in ("contents", "draft", "missing", "bilingual", "translated"):
-        for language in (source, target):
-            yield "the edition's headings", word(key, language, source=source, target=target)
-    for block in document.text_blocks():
-        for segment in block.segments:
-            if job.edition.bilingual:
-                yield f"{source_name} line {block.line} ({segment.id})", segment.text
-            rendering = job.translation.lookup(segment.text)
-            if rendering.text:
-                text = apply_conventions(rendering.text, job.language)
-                yield f"{catalog_name} ({segment.id})", text
-
-
-def check_glyphs(jobs: list[EditionJob]) -> None:
-    """Refuse to render an edition holding a character its fonts cannot draw.
-
-    The error lists each character, its code point and name, and where it occurs.
-    """
-    faces = find_faces()
-    problems: dict[str, list[str]] = {}
-    checked: set[tuple[str, str, str, bool]] = set()
-    for job in jobs:
-        key = (job.document_config.name, job.language, job.edition.layout, job.draft)
-        if key in checked:
-            continue
-        checked.add(key)
-        for char, places in missing_glyphs(edition_texts(job), faces).items():
-            known = problems.setdefault(char, [])
-            known.extend(place for place in places if place not in known)
-    if not problems:
-        return
-    lines = []
-    for char, places in sorted(problems.items()):
-        name = unicodedata.name(char, "unnamed character")
-        shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
-        lines.append(f"  U+{ord(char):04X} {char!r} {name}: {shown}")
-    raise WarraqError(
-        f"{len(problems)} characters have no glyph in the edition's fonts "
-        f"({ARABIC_FAMILY}, {LATIN_FAMILY}); replace them in the source or the catalogs "
-        "(nothing was written):\n" + "\n".join(lines)
-    )
 
 
 def render_job(job: EditionJob) -> tuple[Path, int, float]:
@@ -191,7 +177,9 @@ def render_jobs(jobs: list[EditionJob], workers: int | None) -> Iterator[tuple[P
     if fork:
         preload({job.format for job in jobs})  # forked workers inherit the imports
     context = multiprocessing.get_context("fork" if fork else None)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = [pool.submit(render_job, job) for job in jobs]
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -202,13 +190,34 @@ def render_jobs(jobs: list[EditionJob], workers: int | None) -> Iterator[tuple[P
             raise
 
 
+def exit_with_parent(parent: int) -> None:
+    """In a rendering worker: end when the build that started it ends, even by SIGKILL.
+
+    Linux's ``PR_SET_PDEATHSIG`` sends the worker SIGTERM when its parent
+    dies; if the parent is already gone (it died before this ran), exit now.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def plan_jobs(
     project: Project,
     documents: dict[str, Document],
     translations: dict[tuple[str, str], Translation],
     options: BuildOptions,
 ) -> list[EditionJob]:
-    """One job per output file the configuration and ``options`` ask for."""
+    """One job per output file the configuration and ``options`` ask for.
+
+    ``translations`` holds the catalogs already loaded; any other is read here.
+    """
     output_dir = options.output_dir or project.path(project.build_dir)
     timestamp = source_date_epoch()
     jobs: list[EditionJob] = []
@@ -220,9 +229,9 @@ def plan_jobs(
             for language in edition.languages:
                 if options.languages is not None and language not in options.languages:
                     continue
-                key = (name, language)
-                if key not in translations:
-                    translations[key] = load_translation(project, name, language)
+                translation = translations.get((name, language))
+                if translation is None:  # a caller that loaded none: read the catalog here
+                    translation = load_translation(project, name, language)
                 for fmt in edition.formats:
                     if options.formats is not None and fmt not in options.formats:
                         continue
@@ -233,7 +242,7 @@ def plan_jobs(
                             document_config=config,
                             document=documents[name],
                             edition=edition,
-                            translation=translations[key],
+                            translation=translation,
                             format=fmt,
                             output=output_dir / f"{stem}.{fmt}",
                             date=publication_date(project, config.date, config.source, timestamp),
@@ -242,10 +251,15 @@ def plan_jobs(
                             pdf_variant=options.pdf_variant,
                         )
                     )
+    if not jobs:
+        raise WarraqError(
+            "nothing to build: no edition of warraq.toml has the format, language and "
+            "document asked for; see [[editions]] (formats, languages, documents)"
+        )
     return jobs
 
 
-def check_translations(
+def refuse_incomplete(
     project: Project,
     documents: dict[str, Document],
     translations: dict[tuple[str, str], Translation],
@@ -282,7 +296,7 @@ def check_translations(
         )
 
 
-def check_quality(
+def refuse_check_errors(
     project: Project,
     documents: dict[str, Document],
     translations: dict[tuple[str, str], Translation],

@@ -29,16 +29,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from warraq.build.pipeline import BuildOptions, plan_jobs
-from warraq.catalogs.translation import Translation
+from warraq.build.pipeline import (
+    BuildOptions,
+    edition_pairs,
+    load_documents,
+    load_translations,
+    plan_jobs,
+)
 from warraq.checks.translations import Finding, Level
 from warraq.config import Format, Project
-from warraq.document.inline import plain_text
-from warraq.document.structure import load_document
 from warraq.document.text import is_arabic_char, is_arabic_letter, is_latin_letter
 from warraq.render.fonts import FACE_FILES
 from warraq.render.html import LATIN_RUN
 from warraq.render.job import EditionJob
+from warraq.render.texts import segment_texts
+from warraq.selection import select
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _PT_PER_MM = 72 / 25.4
@@ -108,12 +113,9 @@ def verify_outputs(
     formats: tuple[Format, ...] | None = None,
 ) -> list[Finding]:
     """Findings about every output the configuration asks for (``None``: all)."""
-    loaded = {
-        config.name: load_document(project, config)
-        for config in project.documents
-        if documents is None or config.name in documents
-    }
-    translations: dict[tuple[str, str], Translation] = {}
+    selection = select(project, documents, languages)
+    loaded = load_documents(project, selection)
+    translations = load_translations(project, edition_pairs(project, selection))
     findings: list[Finding] = []
     options = BuildOptions(formats=formats, languages=languages, documents=documents)
     for job in plan_jobs(project, loaded, translations, options):
@@ -145,28 +147,17 @@ def _finding(
 
 
 def _missing_text(job: EditionJob, haystack: str) -> Iterator[Finding]:
-    for segment_id, source, printed in _segment_texts(job):
-        if not _found(printed, haystack):
-            which = (
-                "source"
-                if printed == plain_text(source, job.document.meta.markup)
-                else "translation"
-            )
+    for printed in segment_texts(job):
+        if not _found(printed.text, haystack):
+            which = "translation" if printed.is_translation else "source"
             yield _finding(
-                job, "output-text", "error", f"{which} text not found", segment_id, source
+                job,
+                "output-text",
+                "error",
+                f"{which} text not found",
+                printed.segment_id,
+                printed.source,
             )
-
-
-def _segment_texts(job: EditionJob) -> Iterator[tuple[str, str, str]]:
-    """``(segment id, source text, text printed)`` for every text the edition must hold."""
-    markup = job.document.meta.markup
-    for block in job.document.text_blocks():
-        for segment in block.segments:
-            if job.edition.bilingual:
-                yield segment.id, segment.text, plain_text(segment.text, markup)
-            rendering = job.translation.lookup(segment.text)
-            if rendering.text:
-                yield segment.id, segment.text, plain_text(rendering.text, markup)
 
 
 def epub_text(path: Path) -> str:

@@ -16,6 +16,7 @@ into the :mod:`.book` structures), :mod:`.accessibility`, :mod:`.embedded_fonts`
 
 from __future__ import annotations
 
+from warraq.render.characters import check_characters
 from warraq.render.epub.accessibility import CONFORMANCE, plan_accessibility
 from warraq.render.epub.book import (
     Accessibility,
@@ -26,7 +27,6 @@ from warraq.render.epub.book import (
     Node,
     Text,
 )
-from warraq.render.epub.characters import check_characters
 from warraq.render.epub.container import MEDIA_TYPE, zip_epub
 from warraq.render.epub.embedded_fonts import StyleKey, plan_fonts, styled_characters
 from warraq.render.epub.plan import plan_book, plan_chapters, plan_nav

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from warraq.errors import WarraqError
-from warraq.render.epub.characters import check_characters
+from warraq.render.characters import check_characters
 from warraq.render.epub.container import zip_epub, zip_time
 from warraq.render.epub.embedded_fonts import embed_font, plan_fonts, styled_characters
 from warraq.render.epub.plan import plan_book

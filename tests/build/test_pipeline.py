@@ -1,0 +1,80 @@
+"""The build pipeline: nothing written on refusal, no orphaned workers, clear choices."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Runner
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+def test_rendering_workers_end_when_the_build_is_killed(sample_project: Path) -> None:
+    environment = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    build = subprocess.Popen(
+        [sys.executable, "-m", "warraq", "build", "--force", "-j", "2"],
+        cwd=sample_project,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(build.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build never started its workers"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed build"
+
+
+def test_a_control_character_is_refused_before_anything_is_written(
+    tmp_path: Path, warraq: Runner
+) -> None:
+    source = tmp_path / "c.txt"
+    source.write_text("هذا\x01 نص.\n")
+    result = warraq("build", str(source), "--to", "fr", "--draft", "-j", "1", cwd=tmp_path)
+    assert result.exit_code != 0
+    assert "U+0001" in result.stderr and "c.txt" in result.stderr
+    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").iterdir())
+
+
+def test_an_unknown_language_names_the_configured_ones(
+    sample_project: Path, warraq: Runner
+) -> None:
+    result = warraq("build", "--to", "de", cwd=sample_project)
+    assert result.exit_code != 0
+    assert "'de'" in result.stderr and "fr, en" in result.stderr
+    assert not (sample_project / "build").exists()
