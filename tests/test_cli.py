@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
+import pytest
 
 from warraq import __version__
 from warraq.cli import cli
@@ -58,3 +60,29 @@ def test_unknown_command_is_a_usage_error(warraq: Runner) -> None:
     result = warraq("bulid")
     assert result.exit_code == 2
     assert "No such command" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "expected"),
+    [
+        (["check", "--to"], "xx", "'xx' is not a target language"),
+        (["status", "--to"], "fr,../x", "'../x' is not a language code"),
+        (["check", "--to"], "../../x", "is not a language code"),
+        (["status", "--to"], "zz", "'zz' is not a target language"),
+        (["check", "--document"], "nosuch", "no document named 'nosuch'"),
+    ],
+)
+def test_unknown_languages_and_documents_are_errors(
+    sample_project: Path, warraq: Runner, command: list[str], value: str, expected: str
+) -> None:
+    result = warraq(*command, value, cwd=sample_project)
+    assert result.exit_code != 0
+    assert expected in result.stderr
+    assert "no findings" not in result.stdout
+
+
+def test_to_is_repeatable_and_comma_separated(sample_project: Path, warraq: Runner) -> None:
+    for arguments in (["--to", "fr", "--to", "en"], ["--to", "fr,en"]):
+        result = warraq("status", "--json", *arguments, cwd=sample_project)
+        assert result.exit_code == 0, result.stderr
+        assert [row["language"] for row in json.loads(result.stdout)] == ["fr", "en"]

@@ -24,6 +24,7 @@ from warraq.document.outline import outline
 from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
 from warraq.render.pdf import PDF_VARIANTS
+from warraq.selection import split_languages
 from warraq.translate import ENGINES, TranslateOptions, translate
 from warraq.translate.models import (
     install_package,
@@ -69,14 +70,26 @@ def structure(source: Path, as_json: bool, language: str | None) -> None:
     click.echo(document_to_json(document) if as_json else outline(document), nl=False)
 
 
-def _languages(value: str | None) -> tuple[str, ...] | None:
-    """``fr,en`` as ``("fr", "en")``."""
-    if value is None:
-        return None
-    languages = tuple(part.strip() for part in value.split(",") if part.strip())
-    if not languages:
-        raise WarraqError("--to: give at least one language, e.g. --to fr,en")
-    return languages
+def _to_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--to``: target languages, repeatable and comma-separated, the same in every command."""
+    return click.option(
+        "--to",
+        "to",
+        metavar="LANGS",
+        multiple=True,
+        help="Target languages: comma-separated or repeated (--to fr,en; --to fr --to en).",
+    )(command)
+
+
+def _document_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--document``: one document of warraq.toml, repeatable, the same in every command."""
+    return click.option(
+        "--document",
+        "documents",
+        metavar="NAME",
+        multiple=True,
+        help="Only this document (its name in warraq.toml); repeatable.",
+    )(command)
 
 
 def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] | None) -> Project:
@@ -89,11 +102,9 @@ def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] |
 
 def _build_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options shared by ``build`` and ``watch``."""
-    options = [
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
         click.argument("source", required=False, type=click.Path(path_type=Path)),
-        click.option(
-            "--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en)."
-        ),
+        _to_option,
         click.option(
             "--format",
             "formats",
@@ -101,7 +112,7 @@ def _build_options(command: Callable[..., None]) -> Callable[..., None]:
             multiple=True,
             help="Output format; repeat for several (default: the edition's, pdf and epub).",
         ),
-        click.option("--document", "documents", multiple=True, help="Build only this document."),
+        _document_option,
         click.option(
             "--output",
             type=click.Path(file_okay=False, path_type=Path),
@@ -132,7 +143,7 @@ def _build_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _options(
-    to: str | None,
+    to: tuple[str, ...],
     formats: tuple[Format, ...],
     documents: tuple[str, ...],
     output: Path | None,
@@ -144,7 +155,7 @@ def _options(
 ) -> BuildOptions:
     return BuildOptions(
         formats=formats or None,
-        languages=_languages(to),
+        languages=split_languages(to),
         documents=documents or None,
         output_dir=output,
         draft=draft,
@@ -179,8 +190,8 @@ def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 
 @cli.command(name="check")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-@click.option("--document", "documents", multiple=True, help="Check only this document.")
-@click.option("--to", "to", metavar="LANGS", help="Check only these languages (fr,en).")
+@_document_option
+@_to_option
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.option(
     "--outputs",
@@ -192,7 +203,7 @@ def check_command(
     ctx: click.Context,
     as_json: bool,
     documents: tuple[str, ...],
-    to: str | None,
+    to: tuple[str, ...],
     list_checks: bool,
     outputs: bool,
 ) -> None:
@@ -207,7 +218,7 @@ def check_command(
             click.echo(f"{check.name:20} {check.level:8} {check.description}")
         return
     project = load_project(ctx.obj)
-    languages = _languages(to)
+    languages = split_languages(to)
     findings = check_project(project, documents=documents or None, languages=languages)
     if outputs:
         findings += verify_outputs(project, documents=documents or None, languages=languages)
@@ -223,15 +234,13 @@ def check_command(
 
 @cli.command(name="translate")
 @click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
+@_to_option
 @click.option(
     "--engine",
     type=click.Choice(sorted(ENGINES)),
     help="Machine-translation engine (default: the project's, argos).",
 )
-@click.option(
-    "--document", "documents", metavar="NAME", multiple=True, help="Only this document; repeatable."
-)
+@_document_option
 @click.option("--wait", is_flag=True, help="If another run holds the catalogs, wait for it.")
 @click.option(
     "--update-only",
@@ -247,7 +256,7 @@ def check_command(
 def translate_command(
     ctx: click.Context,
     source: Path | None,
-    to: str | None,
+    to: tuple[str, ...],
     engine: str | None,
     documents: tuple[str, ...],
     wait: bool,
@@ -262,7 +271,7 @@ def translate_command(
     the compendia) are filled from it without the engine.
     With SOURCE and no warraq.toml, works on that one file (catalogs in locales/).
     """
-    targets = _languages(to)
+    targets = split_languages(to)
     project = _project(ctx, source, targets)
     options = TranslateOptions(
         languages=targets,
@@ -287,10 +296,8 @@ def translate_command(
 
 @cli.command(name="status")
 @click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("--to", "to", metavar="LANGS", help="Target languages, comma-separated (fr,en).")
-@click.option(
-    "--document", "documents", metavar="NAME", multiple=True, help="Only this document; repeatable."
-)
+@_to_option
+@_document_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.option(
     "--require-complete",
@@ -302,7 +309,7 @@ def translate_command(
 def status_command(
     ctx: click.Context,
     source: Path | None,
-    to: str | None,
+    to: tuple[str, ...],
     documents: tuple[str, ...],
     as_json: bool,
     require_complete_: bool,
@@ -313,7 +320,7 @@ def status_command(
     has reviewed; fuzzy: the source changed since it was translated; missing: no
     translation.
     """
-    targets = _languages(to)
+    targets = split_languages(to)
     project = _project(ctx, source, targets)
     rows = project_status(project, documents or None, targets)
     click.echo(status_json(rows) if as_json else status_table(rows), nl=False)
@@ -335,17 +342,17 @@ def tm() -> None:
     show_default=True,
     help="TMX 1.4b (every language in one file) or a compendium PO (one language).",
 )
-@click.option("--to", "to", metavar="LANG", help="The language of a PO compendium.")
+@click.option("--to", "to", metavar="LANG", multiple=True, help="The language of a PO compendium.")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write (default: build/translation-memory.tmx or .LANG.po).",
 )
 @click.pass_context
-def tm_export(ctx: click.Context, format_: str, to: str | None, output: Path | None) -> None:
+def tm_export(ctx: click.Context, format_: str, to: tuple[str, ...], output: Path | None) -> None:
     """Write the project's reviewed translations as TMX or as a compendium PO."""
     project = load_project(ctx.obj)
-    path, count = export_memory(project, format_, _languages(to), output)
+    path, count = export_memory(project, format_, split_languages(to), output)
     click.echo(f"wrote {count} reviewed translations to {path}")
 
 

@@ -12,6 +12,7 @@ from warraq.config import Project
 from warraq.document.structure import load_document
 from warraq.errors import WarraqError
 from warraq.glossary import project_glossary
+from warraq.selection import select
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,8 @@ def project_status(
     occurs twice counts twice); a sentence edited since the last ``warraq
     translate`` has no entry yet, so it counts as missing.
     """
-    names = documents or tuple(d.name for d in project.documents)
-    targets = languages or project.target_languages
+    selection = select(project, documents, languages)
+    names, targets = selection.names, selection.languages
     glossary = project_glossary(project)
     rows = []
     for name in names:

@@ -22,6 +22,7 @@ from warraq.document.model import Document
 from warraq.document.structure import load_document
 from warraq.document.text import has_arabic, is_arabic_letter, western_digits
 from warraq.glossary import Glossary, project_glossary, rendering_pattern
+from warraq.selection import select
 
 Level = Literal["error", "warning"]
 
@@ -400,15 +401,12 @@ def check_project(
     languages: tuple[str, ...] | None = None,
 ) -> list[Finding]:
     """Run every check on the project's catalogs, for the documents and languages given."""
+    selection = select(project, documents, languages)
     glossary = project_glossary(project)
     entries: list[Entry] = []
-    for config in project.documents:
-        if documents is not None and config.name not in documents:
-            continue
+    for config in selection.documents:
         document = load_document(project, config)
-        for language in project.target_languages:
-            if languages is not None and language not in languages:
-                continue
+        for language in selection.languages:
             translation = load_translation(project, config.name, language)
             entries.extend(configured_entries(config, document, translation))
     return run_checks(entries, glossary)

@@ -47,6 +47,7 @@ from warraq.document.structure import load_document
 from warraq.document.text import has_arabic, normalise_spaces
 from warraq.errors import WarraqError
 from warraq.glossary import project_glossary
+from warraq.selection import select
 from warraq.translate.argos import ArgosEngine
 from warraq.translate.engine import Engine, EngineFactory, PairTranslator, Processor
 from warraq.translate.fake import FakeEngine
@@ -138,8 +139,8 @@ def translate(
     report: Report = lambda _: None,
 ) -> list[CatalogSummary]:
     """Update the catalogs ``options`` select and machine-translate what needs it."""
-    languages = _languages(project, options.languages)
-    names = _documents(project, options.documents)
+    selection = select(project, options.documents, options.languages)
+    languages, names = selection.languages, list(selection.names)
     engine_name = options.engine or project.engine
     if engine_name not in ENGINES:
         raise WarraqError(
@@ -232,27 +233,6 @@ def _remember(project: Project, jobs: list[_CatalogWork], languages: tuple[str, 
                 job.suggestions[text] = suggestion
         job.todo = todo
         job.summary.recalled = len(job.recalled)
-
-
-def _languages(project: Project, requested: tuple[str, ...] | None) -> tuple[str, ...]:
-    if requested is None:
-        return project.target_languages
-    for language in requested:
-        if language not in project.target_languages:
-            raise WarraqError(
-                f"--to: '{language}' is not a target language of this project "
-                f"({', '.join(project.target_languages)}); add it to target_languages in "
-                "warraq.toml"
-            )
-    return requested
-
-
-def _documents(project: Project, requested: tuple[str, ...] | None) -> list[str]:
-    if not requested:
-        return [document.name for document in project.documents]
-    for name in requested:
-        project.document(name)  # an unknown name is an error naming the known ones
-    return list(dict.fromkeys(requested))
 
 
 def _prepare(
