@@ -212,8 +212,6 @@ def check_command(
     Exits with status 1 when an error-level finding exists.
     """
     if list_checks:
-        click.echo(f"{'missing':20} {'error':8} no translation (the other checks need one)")
-        click.echo(f"{'stale':20} {'warning':8} the source changed since it was translated")
         for check in CHECKS.values():
             click.echo(f"{check.name:20} {check.level:8} {check.description}")
         return

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import SAMPLE_SOURCE, Runner
+from warraq.checks.translations import CHECKS
 
 DOCUMENT = "france-qatar-security"
 
@@ -93,3 +94,19 @@ def test_status_counts_check_findings(warraq: Runner, sample_project: Path) -> N
     data = rows(warraq, sample_project)
     assert (data["fr"]["errors"], data["en"]["errors"]) == (2, 0)
     assert data["fr"]["reviewed"] == 56  # findings do not change the review status
+
+
+def test_status_counts_the_findings_check_reports(blank_sample: Path, warraq: Runner) -> None:
+    assert warraq("translate", "--update-only", cwd=blank_sample).exit_code == 0
+    status = json.loads(warraq("status", "--json", cwd=blank_sample).stdout)
+    check = json.loads(warraq("check", "--json", cwd=blank_sample).stdout)
+    for row in status:
+        errors = [f for f in check if f["language"] == row["language"] and f["level"] == "error"]
+        assert row["errors"] == len(errors) > 0
+        assert row["missing"] > 0
+
+
+def test_check_list_comes_from_the_registry(warraq: Runner) -> None:
+    listed = warraq("check", "--list").stdout.splitlines()
+    assert [line.split()[0] for line in listed] == list(CHECKS)
+    assert listed[0].split()[0] == "missing" and listed[1].split()[0] == "stale"

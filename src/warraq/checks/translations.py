@@ -73,6 +73,8 @@ class Check:
     level: Level
     description: str
     function: CheckFunction
+    stops: bool = False  # a finding of this check leaves the later checks out for the entry
+    completeness: bool = False  # about whether a current translation exists, not its quality
 
 
 # --- the checks ----------------------------------------------------------------
@@ -98,6 +100,18 @@ def _numbers(text: str, *, skip_ordinals: bool = False) -> Counter[str]:
         else:
             found["".join(groups)] += 1
     return found
+
+
+def check_missing(entry: Entry, context: Context) -> Iterator[str]:
+    """No translation: the other checks have nothing to look at."""
+    if entry.status is Status.MISSING or not entry.translation.strip():
+        yield "no translation"
+
+
+def check_stale(entry: Entry, context: Context) -> Iterator[str]:
+    """The source changed since the entry was translated."""
+    if entry.status is Status.FUZZY:
+        yield "the source changed since this was translated"
 
 
 def check_numbers(entry: Entry, context: Context) -> Iterator[str]:
@@ -287,7 +301,28 @@ _MIN_RATIO_LENGTH = 20
 CHECKS: dict[str, Check] = {
     check.name: check
     for check in (
-        Check("untranslated", "error", "translation identical to the source", check_untranslated),
+        Check(
+            "missing",
+            "error",
+            "no translation (the other checks need one)",
+            check_missing,
+            stops=True,
+            completeness=True,
+        ),
+        Check(
+            "stale",
+            "warning",
+            "the source changed since it was translated",
+            check_stale,
+            completeness=True,
+        ),
+        Check(
+            "untranslated",
+            "error",
+            "translation identical to the source",
+            check_untranslated,
+            stops=True,
+        ),
         Check("arabic-letters", "error", "Arabic letters in the translation", check_arabic_letters),
         Check("numbers", "error", "numbers lost, changed or added", check_numbers),
         Check("repetition", "error", "a word or phrase repeated in a loop", check_repetition),
@@ -302,7 +337,7 @@ CHECKS: dict[str, Check] = {
         Check("balance", "error", "brackets, quotes, emphasis balanced", check_balance),
     )
 }
-"""Every check but ``missing`` and ``stale``, which decide whether the others run."""
+"""Every check, in the order they run; a check that ``stops`` ends an entry's checks."""
 
 
 def ratio_bounds(entries: list[Entry]) -> tuple[float, float] | None:
@@ -370,20 +405,12 @@ def check_entry(entry: Entry, context: Context) -> Iterator[Finding]:
             entry.translation,
         )
 
-    if entry.status is Status.MISSING or not entry.translation.strip():
-        yield finding("missing", "error", "no translation")
-        return
-    if entry.status is Status.FUZZY:
-        yield finding("stale", "warning", "the source changed since this was translated")
-    identical = list(check_untranslated(entry, context))
-    if identical:
-        yield finding("untranslated", "error", identical[0])
-        return
     for check in CHECKS.values():
-        if check.name == "untranslated":
-            continue
-        for message in check.function(entry, context):
+        messages = list(check.function(entry, context))
+        for message in messages[:1] if check.stops else messages:
             yield finding(check.name, check.level, message)
+        if messages and check.stops:
+            return
 
 
 def configured_entries(
