@@ -86,3 +86,11 @@ def test_to_is_repeatable_and_comma_separated(sample_project: Path, warraq: Runn
         result = warraq("status", "--json", *arguments, cwd=sample_project)
         assert result.exit_code == 0, result.stderr
         assert [row["language"] for row in json.loads(result.stdout)] == ["fr", "en"]
+
+
+def test_help_lists_every_command_whole_and_hides_the_test_engine(warraq: Runner) -> None:
+    top = warraq("--help").stdout
+    commands = top.split("Commands:")[1].strip().splitlines()
+    assert len(commands) == len(cli.commands)
+    assert not [line for line in commands if line.rstrip().endswith("...")]
+    assert "fake" not in warraq("translate", "--help").stdout

@@ -56,7 +56,7 @@ def cli(ctx: click.Context, project_dir: Path) -> None:
     ctx.obj = project_dir
 
 
-@cli.command()
+@cli.command(short_help="Show how warraq reads a source.")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the document model as JSON.")
 @click.option(
@@ -166,7 +166,7 @@ def _options(
     )
 
 
-@cli.command(name="build")
+@cli.command(name="build", short_help="Build the editions from the catalogs (offline).")
 @_build_options
 @click.pass_context
 def build_command(ctx: click.Context, /, source: Path | None, **settings: Any) -> None:
@@ -179,7 +179,7 @@ def build_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
     build(_project(ctx, source, options.languages), options, report=click.echo)
 
 
-@cli.command(name="watch")
+@cli.command(name="watch", short_help="Build, then rebuild whenever an input changes.")
 @_build_options
 @click.pass_context
 def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -> None:
@@ -188,7 +188,7 @@ def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
     watch(lambda: _project(ctx, source, options.languages), options, report=click.echo)
 
 
-@cli.command(name="check")
+@cli.command(name="check", short_help="Check the translations (and the outputs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @_document_option
 @_to_option
@@ -230,13 +230,14 @@ def check_command(
         ctx.exit(1)
 
 
-@cli.command(name="translate")
+@cli.command(name="translate", short_help="Update the catalogs; translate what is new.")
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @_to_option
 @click.option(
     "--engine",
     type=click.Choice(sorted(ENGINES)),
-    help="Machine-translation engine (default: the project's, argos).",
+    metavar="ENGINE",  # the choices include the tests' double, which users need not see
+    help="Machine-translation engine: argos (default: the project's).",
 )
 @_document_option
 @click.option("--wait", is_flag=True, help="If another run holds the catalogs, wait for it.")
@@ -292,7 +293,7 @@ def translate_command(
                 click.echo(f"  refused: {text[:60]}", err=True)
 
 
-@cli.command(name="status")
+@cli.command(name="status", short_help="How much is reviewed, machine, fuzzy, missing.")
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @_to_option
 @_document_option
@@ -326,7 +327,7 @@ def status_command(
         require_complete(rows)
 
 
-@cli.group(name="tm")
+@cli.group(name="tm", short_help="Export and import the translation memory.")
 def tm() -> None:
     """The translation memory: export the reviewed translations, import compendia."""
 
@@ -366,7 +367,7 @@ def tm_import(ctx: click.Context, file: Path, replace: bool) -> None:
     click.echo(f"imported {file} as {target} ({languages}); warraq translate now uses it")
 
 
-@cli.group(name="models")
+@cli.group(name="models", short_help="Install and list the translation models.")
 def models() -> None:
     """Install and list the argos translation models (.argosmodel files)."""
 
