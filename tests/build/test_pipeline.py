@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Runner
+from warraq.document.structure import structure_source
 
 
 def _children(pid: int) -> list[int]:
@@ -78,3 +79,17 @@ def test_an_unknown_language_names_the_configured_ones(
     assert result.exit_code != 0
     assert "'de'" in result.stderr and "fr, en" in result.stderr
     assert not (sample_project / "build").exists()
+
+
+def test_a_draft_build_says_how_many_translations_it_marks(
+    blank_sample: Path, warraq: Runner
+) -> None:
+    result = warraq("build", "--draft", "--format", "epub", "--to", "fr", cwd=blank_sample)
+    assert result.exit_code == 0, result.stderr
+    segments = {
+        s.text
+        for s in structure_source(
+            blank_sample / "seeds" / "france-qatar-security.ar.txt"
+        ).segments()
+    }
+    assert f"draft: {len(segments)} translations missing or out of date" in result.stdout

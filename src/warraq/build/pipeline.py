@@ -62,7 +62,9 @@ def build(project: Project, options: BuildOptions, report: Report = lambda _: No
     documents = load_documents(project, selection)
     translations = load_translations(project, edition_pairs(project, selection))
     jobs = plan_jobs(project, documents, translations, options)
-    refuse_incomplete(project, documents, translations, options)
+    marked = refuse_incomplete(project, documents, translations, options)
+    if marked:
+        report(f"draft: {marked} translations missing or out of date, marked in the editions")
     if not options.draft:
         refuse_check_errors(project, documents, translations)
     states = {folder: BuildState.load(folder) for folder in sorted({j.output.parent for j in jobs})}
@@ -264,10 +266,11 @@ def refuse_incomplete(
     documents: dict[str, Document],
     translations: dict[tuple[str, str], Translation],
     options: BuildOptions,
-) -> None:
+) -> int:
     """Refuse to build while a segment is missing or stale, unless ``options.draft``.
 
     With ``options.reviewed_only``, unreviewed machine translation is refused too.
+    Returns how many translations a draft marks.
     """
     refused = {Status.MISSING, Status.FUZZY}
     if options.reviewed_only:
@@ -294,6 +297,7 @@ def refuse_incomplete(
         raise WarraqError(
             f"{len(problems)} translations are {what}; {advice}:\n" + "\n".join(shown + more)
         )
+    return len(problems)
 
 
 def refuse_check_errors(
