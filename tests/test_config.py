@@ -64,6 +64,7 @@ def test_defaults(tmp_path: Path) -> None:
         ("[[documents]]\nname = 'a b'\nsource = 'book.ar.txt'\n", "'documents[0].name' is 'a b'"),
         (MINIMAL + "title = { de = 'x' }\n", "'documents[0].title.de' is unknown"),
         (MINIMAL + "date = '1 June'\n", "'documents[0].date' is '1 June'"),
+        (MINIMAL + "date = '2024-13-45'\n", "'documents[0].date' is '2024-13-45'"),
         (MINIMAL + "\n[[editions]]\nlayout = 'grid'\n", "'editions[0].layout' is 'grid'"),
         (MINIMAL + "\n[[editions]]\ntrim = 'A7'\n", "'editions[0].trim' is 'A7'"),
         (

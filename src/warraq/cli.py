@@ -434,6 +434,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("warraq: interrupted", err=True)
         sys.exit(130)
+    except OSError as error:  # a full disk, a read-only folder, a file where a folder belongs
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(
+            f"warraq: error: {where}{error.strerror or error}; free space or fix the folder's "
+            "permissions, then run again (files are written whole or not at all)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

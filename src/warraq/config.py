@@ -8,6 +8,7 @@ structure from :func:`single_source_project`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -361,8 +362,13 @@ def _document(table: _Table, root: Path, languages: tuple[str, ...]) -> Document
     titles = _per_language(table, "title", languages, text_for_all=False)
     authors = _per_language(table, "author", languages, text_for_all=True)
     date = table.optional_str("date")
-    if date is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
-        raise table.error("date", f"is {date!r}; write it as YYYY-MM-DD")
+    if date is not None:
+        try:
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
+                raise ValueError(date)
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise table.error("date", f"is {date!r}; write a real date as YYYY-MM-DD") from None
     return DocumentConfig(
         name=name,
         source=source,

@@ -93,3 +93,13 @@ def test_a_draft_build_says_how_many_translations_it_marks(
         ).segments()
     }
     assert f"draft: {len(segments)} translations missing or out of date" in result.stdout
+
+
+def test_an_unwritable_output_folder_is_a_one_line_error(
+    sample_project: Path, warraq: Runner
+) -> None:
+    (sample_project / "build").write_text("a file where the output folder belongs")
+    result = warraq("build", "--format", "epub", "--to", "fr", cwd=sample_project)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "build" in lines[0] and "Traceback" not in result.stderr
