@@ -55,6 +55,10 @@ def test_defaults(tmp_path: Path) -> None:
         ),
         ("[project]\ntarget_languages = []\n" + MINIMAL, "'project.target_languages' is empty"),
         (
+            '[project]\ntarget_languages = ["fr", "fr"]\n' + MINIMAL,
+            "'project.target_languages' lists 'fr' twice",
+        ),
+        (
             "[project]\ntarget_languages = ['ar']\n" + MINIMAL,
             "'project.target_languages' contains the source language",
         ),
@@ -67,6 +71,18 @@ def test_defaults(tmp_path: Path) -> None:
         (MINIMAL + "date = '2024-13-45'\n", "'documents[0].date' is '2024-13-45'"),
         (MINIMAL + "\n[[editions]]\nlayout = 'grid'\n", "'editions[0].layout' is 'grid'"),
         (MINIMAL + "\n[[editions]]\ntrim = 'A7'\n", "'editions[0].trim' is 'A7'"),
+        (
+            MINIMAL + "\n[[editions]]\ntrim = '0mm 0mm'\n",
+            "'editions[0].trim' gives a page width of 0mm",
+        ),
+        (
+            MINIMAL + "\n[[editions]]\ntrim = '10000in 9in'\n",
+            "'editions[0].trim' gives a page width",
+        ),
+        (
+            MINIMAL + "\n[[editions]]\ntrim = 'A5'\nmargins = { inner = '80mm', outer = '80mm' }\n",
+            "'editions[0].margins' leave a text block",
+        ),
         (
             MINIMAL + "\n[[editions]]\nlanguages = ['de']\n",
             "'editions[0].languages' has an invalid",

@@ -36,7 +36,22 @@ TRIM_SIZES: dict[str, tuple[str, str]] = {
     "6x9in": ("6in", "9in"),
     "letter": ("8.5in", "11in"),
 }
-_LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)$")
+_LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt)$")
+_MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
+def length_mm(length: str) -> float:
+    """A CSS length as written in ``warraq.toml`` (``15mm``, ``6in``, ``12pt``), in millimetres.
+
+    >>> round(length_mm("6in"), 2), length_mm("1.5cm")
+    (152.4, 15.0)
+    """
+    match = _LENGTH.match(length)
+    if match is None:
+        raise WarraqError(f"'{length}' is not a length such as '15mm', '6in' or '12pt'")
+    return float(match.group(1)) * _MM_PER_UNIT[match.group(2)]
+
+
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # A BCP 47 language tag as warraq uses them: a primary language subtag, then
 # script, region or variant subtags. Tags become folder names, so nothing else.
@@ -284,6 +299,9 @@ def parse_project(data: dict[str, Any], *, root: Path, file: str = CONFIG_NAME) 
         raise project.error("target_languages", "is empty; list at least one language, e.g. ['fr']")
     if source_language in targets:
         raise project.error("target_languages", f"contains the source language '{source_language}'")
+    for language in targets:
+        if targets.count(language) > 1:
+            raise project.error("target_languages", f"lists '{language}' twice; list it once")
     translate = _Table(data.get("translate", {}), "translate", file)
     translate.check_keys(("engine", "memory", "cluster", "device"))
     memory = translate.strings("memory", (), lambda v: bool(v.strip()))
@@ -440,6 +458,7 @@ def _edition(
         inner=margins_table.length("inner", default.inner),
         outer=margins_table.length("outer", default.outer),
     )
+    _check_geometry(table, trim, margins)
     layout = cast(Layout, table.choice("layout", LAYOUTS, "side-by-side"))
     return EditionConfig(
         name=table.get("name", str, layout if index == 0 else f"{layout}-{index + 1}"),
@@ -463,6 +482,31 @@ def _edition(
             Literal["right", "left"], table.choice("source_page", ("right", "left"), "right")
         ),
     )
+
+
+# Pages warraq typesets: from a pocket book to a broadsheet, with room for text.
+PAGE_LIMITS_MM = (70.0, 600.0)
+MIN_TEXT_MM = 40.0
+
+
+def _check_geometry(table: _Table, trim: str, margins: Margins) -> None:
+    """Refuse a page no book can have: too small, too large, or margins leaving no text."""
+    width, height = (length_mm(v) for v in TRIM_SIZES.get(trim, tuple(trim.split())))
+    low, high = PAGE_LIMITS_MM
+    for side, value in (("width", width), ("height", height)):
+        if not low <= value <= high:
+            raise table.error(
+                "trim", f"gives a page {side} of {value:.0f}mm; pages are {low:.0f}-{high:.0f}mm"
+            )
+    across = width - length_mm(margins.inner) - length_mm(margins.outer)
+    down = height - length_mm(margins.top) - length_mm(margins.bottom)
+    if min(across, down) < MIN_TEXT_MM:
+        raise table.error(
+            "margins",
+            f"leave a text block of {max(across, 0):.0f} x {max(down, 0):.0f}mm on a "
+            f"{width:.0f} x {height:.0f}mm page; make them smaller (at least "
+            f"{MIN_TEXT_MM:.0f}mm of text each way)",
+        )
 
 
 def output_stem(document: str, source_language: str, language: str, layout: Layout) -> str:

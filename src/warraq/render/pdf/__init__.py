@@ -15,11 +15,12 @@ WeasyPrint itself is imported only when a PDF is rendered.
 
 from __future__ import annotations
 
+from warraq.config import length_mm
 from warraq.render.pdf.baselines import baseline_padding, first_baseline
 from warraq.render.pdf.context import HtmlContext, Metadata, PdfContext, shorten, template_context
 from warraq.render.pdf.faces import FAMILY_ALIASES, FontFace, css_string, font_faces
 from warraq.render.pdf.fetcher import make_fetcher
-from warraq.render.pdf.geometry import PageGeometry, length_mm, page_geometry, running_head_chars
+from warraq.render.pdf.geometry import PageGeometry, page_geometry, running_head_chars
 from warraq.render.pdf.passes import (
     MAX_LAYOUT_PASSES,
     forced_breaks_css,

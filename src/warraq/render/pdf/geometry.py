@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from warraq.errors import WarraqError
+from warraq.config import length_mm
 from warraq.render.job import EditionJob
 from warraq.render.pdf.typesizes import head_mm_per_char
 from warraq.render.pdfx import css_bleed
-
-_LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt)$")
-_MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
-
-
-def length_mm(length: str) -> float:
-    """A CSS length as written in ``warraq.toml`` (``15mm``, ``6in``, ``12pt``), in millimetres.
-
-    >>> round(length_mm("6in"), 2), length_mm("1.5cm")
-    (152.4, 15.0)
-    """
-    match = _LENGTH.match(length)
-    if match is None:
-        raise WarraqError(f"'{length}' is not a length such as '15mm', '6in' or '12pt'")
-    return float(match.group(1)) * _MM_PER_UNIT[match.group(2)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from warraq.render.pdf.geometry import PageGeometry, length_mm
+from warraq.config import length_mm
+from warraq.render.pdf.geometry import PageGeometry
 from warraq.render.pdf.typesizes import body_chars_per_mm
 from warraq.render.view import EditionView
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from warraq.config import length_mm
 from warraq.errors import WarraqError
 from warraq.render.fonts import find_faces
 from warraq.render.job import EditionJob
@@ -19,7 +20,6 @@ from warraq.render.pdf.context import (
 )
 from warraq.render.pdf.faces import css_string, font_faces
 from warraq.render.pdf.fetcher import make_fetcher
-from warraq.render.pdf.geometry import length_mm
 from warraq.render.pdf.passes import (
     MAX_LAYOUT_PASSES,
     forced_breaks_css,
