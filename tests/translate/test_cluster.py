@@ -24,6 +24,8 @@ pytestmark = pytest.mark.slow
 def cluster(monkeypatch: pytest.MonkeyPatch) -> Iterator[distributed.LocalCluster]:
     """Two single-threaded worker processes, slowed so that a run lasts a few seconds."""
     monkeypatch.setenv("WARRAQ_FAKE_DELAY", "0.05")
+    # Both runs date their catalogs alike, however long apart they run.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")
     src = str(Path(__file__).resolve().parents[2] / "src")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
     with distributed.LocalCluster(
