@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from warraq.document.model import Omission
 from warraq.document.readers.draft import (
+    Draft,
     RawBlock,
     RawHeading,
     RawItem,
@@ -100,3 +101,25 @@ def primary_language(tag: str | None) -> str | None:
     if not tag or not tag.strip():
         return None
     return tag.strip().replace("_", "-").split("-")[0].lower()
+
+
+def collected_draft(
+    source: str,
+    collected: Collected,
+    *,
+    title: str | None,
+    author: str | None,
+    language: str | None,
+) -> Draft:
+    """The draft of a word-processor file: its paragraphs grouped, the title and metadata."""
+    paras, found_title, title_line = take_title(collected.paras, title)
+    return Draft(
+        source=source,
+        markup="markdown",
+        blocks=tuple(group_blocks(paras)),
+        omitted=tuple(sorted(collected.omitted, key=lambda o: o.line)),
+        title=found_title,
+        title_line=title_line,
+        author=author,
+        language=primary_language(language),
+    )

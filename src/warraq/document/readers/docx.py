@@ -18,9 +18,7 @@ from typing import Any
 from warraq.document.readers.blocks import (
     Collected,
     Para,
-    group_blocks,
-    primary_language,
-    take_title,
+    collected_draft,
 )
 from warraq.document.readers.draft import Draft
 from warraq.document.readers.emphasis import Run, runs_to_markup
@@ -300,14 +298,10 @@ def read_docx(path: Path, *, source: str, language: str) -> Draft:
             "open it in Word or LibreOffice and save it again as .docx"
         ) from None
     core = document.core_properties
-    paras, title, title_line = take_title(reader.out.paras, core.title)
-    return Draft(
-        source=source,
-        markup="markdown",
-        blocks=tuple(group_blocks(paras)),
-        omitted=tuple(sorted(reader.out.omitted, key=lambda o: o.line)),
-        title=title,
-        title_line=title_line,
+    return collected_draft(
+        source,
+        reader.out,
+        title=core.title,
         author=normalise_spaces(core.author) or None if core.author else None,
-        language=primary_language(core.language),
+        language=core.language,
     )

@@ -14,9 +14,7 @@ from typing import Any
 from warraq.document.readers.blocks import (
     Collected,
     Para,
-    group_blocks,
-    primary_language,
-    take_title,
+    collected_draft,
 )
 from warraq.document.readers.docx import HEADING_NAMES, QUOTE_NAMES, TITLE_NAMES
 from warraq.document.readers.draft import Draft
@@ -241,14 +239,10 @@ def read_odt(path: Path, *, source: str, language: str) -> Draft:
         found = meta.find(f".//{tag}") if meta is not None else None
         return normalise_spaces(found.text) if found is not None and found.text else None
 
-    paras, title, title_line = take_title(reader.out.paras, field(DC + "title"))
-    return Draft(
-        source=source,
-        markup="markdown",
-        blocks=tuple(group_blocks(paras)),
-        omitted=tuple(sorted(reader.out.omitted, key=lambda o: o.line)),
-        title=title,
-        title_line=title_line,
+    return collected_draft(
+        source,
+        reader.out,
+        title=field(DC + "title"),
         author=field(DC + "creator") or field(META + "initial-creator"),
-        language=primary_language(field(DC + "language")),
+        language=field(DC + "language"),
     )
