@@ -9,7 +9,7 @@ import pytest
 from warraq.config import TRIM_SIZES, load_project, single_source_project
 from warraq.errors import WarraqError
 
-from .conftest import REPO
+from .conftest import REPO, Runner
 
 MINIMAL = """
 [[documents]]
@@ -118,3 +118,15 @@ def test_single_source_project(tmp_path: Path) -> None:
     assert project.editions[0].languages == ("fr",)
     with pytest.raises(WarraqError, match="--to"):
         single_source_project(Path("x.txt"), root=tmp_path, targets=("ar",))
+
+
+def test_single_sources_with_arabic_names_get_distinct_catalogs(
+    tmp_path: Path, warraq: Runner
+) -> None:
+    for name, text in (("مقال.txt", "هذا مقال."), ("نص.txt", "هذا نص آخر.")):
+        (tmp_path / name).write_text(text + "\n")
+        result = warraq("translate", name, "--to", "fr", "--update-only", cwd=tmp_path)
+        assert result.exit_code == 0, result.stderr
+    catalogs = sorted((tmp_path / "locales" / "fr" / "LC_MESSAGES").glob("*.po"))
+    assert len(catalogs) == 2
+    assert not [c for c in catalogs if "#~" in c.read_text()]  # neither emptied the other

@@ -9,6 +9,7 @@ structure from :func:`single_source_project`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -550,13 +551,19 @@ def document_name_for(source: Path) -> str:
     'france-qatar-security'
     >>> document_name_for(Path("notes v1.2.md"))
     'notes-v1.2'
+    >>> document_name_for(Path("مقال.txt")) != document_name_for(Path("نص.txt"))
+    True
     """
     name = source.name
     for suffix in reversed(source.suffixes):
         if not is_language_tag(suffix.lstrip(".")) and suffix.lower() not in (".txt", ".md"):
             break
         name = name.removesuffix(suffix)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "document"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    if ascii_name:
+        return ascii_name
+    # A name in another script: distinct and stable per file name, and usable as a file name.
+    return "document-" + hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
 
 
 def single_source_project(

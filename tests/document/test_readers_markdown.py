@@ -118,3 +118,11 @@ def test_several_top_headings_are_headings(tmp_path: Path) -> None:
     assert document.meta.title is None
     assert [h.text for h in document.headings()] == ["الأول", "الثاني"]
     assert all(isinstance(b, Heading | Paragraph) for b in document.blocks)
+
+
+def test_link_reference_definitions_are_left_out_and_reported(tmp_path: Path) -> None:
+    source = tmp_path / "ref.md"
+    source.write_text('فقرة فيها [رابط][r].\n\n[r]: http://example.com "مثال"\n')
+    document = structure_source(source)
+    assert [s.text for s in document.segments()] == ["فقرة فيها [رابط][r]."]
+    assert [(o.line, o.reason) for o in document.omitted] == [(3, "link reference definition")]

@@ -37,6 +37,7 @@ _BULLET = re.compile(r"^(\s*)([-+*])(?:[ \t]+(.*))?$")
 _ORDERED = re.compile(r"^(\s*)([0-9]{1,9}|[٠-٩]{1,9})([.)])(?:[ \t]+(.*))?$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*\S+.*$")  # [r]: http://x "title"
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 
 FRONT_MATTER_KEYS = ("title", "author", "language", "lang")
@@ -179,6 +180,9 @@ def _parse(lines: list[Line]) -> _Blocks:
             index = _skip_fence(lines, index, out)
         elif _BREAK.match(line):
             out.omitted.append(Omission(number, line.strip(), "thematic break (no text)"))
+            index += 1
+        elif _DEFINITION.match(line):
+            out.omitted.append(Omission(number, line.strip(), "link reference definition"))
             index += 1
         elif _QUOTE.match(line):
             index = _read_quote(lines, index, out)
