@@ -78,19 +78,43 @@ def warraq(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
     return run
 
 
+EPOCH = "1717200000"  # 2024-06-01T00:00:00Z: the session's SOURCE_DATE_EPOCH for sample builds
+
+
+def copy_sample(target: Path, *, glossary: bool = False) -> Path:
+    """Copy the repository's sample project (configuration, source, catalogs) to ``target``."""
+    target.mkdir(parents=True)
+    shutil.copy2(REPO / "warraq.toml", target / "warraq.toml")
+    shutil.copytree(REPO / "seeds", target / "seeds")
+    shutil.copytree(REPO / "locales", target / "locales")
+    if glossary:
+        shutil.copy2(REPO / "glossary.toml", target / "glossary.toml")
+    return target
+
+
 @pytest.fixture
 def sample_project(tmp_path: Path) -> Path:
     """A copy of the repository's sample project (configuration, source, catalogs).
 
     The glossary is left out: tests that need it copy it (see ``with_glossary``).
     """
-    target = tmp_path / "sample"
-    target.mkdir()
-    shutil.copy2(REPO / "warraq.toml", target / "warraq.toml")
-    shutil.copytree(REPO / "seeds", target / "seeds")
-    if (REPO / "locales").is_dir():
-        shutil.copytree(REPO / "locales", target / "locales")
-    return target
+    return copy_sample(tmp_path / "sample")
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project, with its glossary, and its four editions, built once a session.
+
+    Built with ``SOURCE_DATE_EPOCH`` set. Read it; copy it before changing it.
+    """
+    from warraq.build.pipeline import BuildOptions, build
+    from warraq.config import load_project
+
+    root = copy_sample(tmp_path_factory.mktemp("built") / "sample", glossary=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build(load_project(root), BuildOptions(jobs=2))
+    return root
 
 
 @pytest.fixture

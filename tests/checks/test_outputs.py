@@ -15,22 +15,10 @@ from warraq.config import load_project
 CATALOG = Path("locales") / "fr" / "LC_MESSAGES" / "france-qatar-security.po"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample project with all four editions built once."""
-    import shutil
-
-    from tests.conftest import REPO
-    from warraq.build.pipeline import BuildOptions, build
-
-    root = tmp_path_factory.mktemp("verify") / "sample"
-    root.mkdir()
-    for name in ("warraq.toml", "glossary.toml"):
-        shutil.copy2(REPO / name, root / name)
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copytree(REPO / "locales", root / "locales")
-    build(load_project(root), BuildOptions(jobs=2))
-    return root
+@pytest.fixture
+def built(built_sample: Path) -> Path:
+    """The sample project with all four editions, built once for the session."""
+    return built_sample
 
 
 def _copy(built: Path, tmp_path: Path) -> Path:

@@ -28,7 +28,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from fontTools.ttLib import TTFont
 
-from tests.conftest import REPO, Runner, copy_fixture
+from tests.conftest import REPO, Runner, copy_fixture, copy_sample
 from tests.epub_browser import NARROW, WIDE, extract, measure_chapter, open_browser, serve
 from warraq.build.pipeline import BuildOptions, build
 from warraq.catalogs import catalog_path, load_translation
@@ -144,14 +144,6 @@ def build_project(root: Path, *, draft: bool = False, epoch: int | None = EPOCH)
         return build(load_project(root), BuildOptions(formats=("epub",), draft=draft))
 
 
-def sample_copy(target: Path) -> Path:
-    target.mkdir(parents=True)
-    shutil.copy2(REPO / "warraq.toml", target / "warraq.toml")
-    shutil.copytree(REPO / "seeds", target / "seeds")
-    shutil.copytree(REPO / "locales", target / "locales")
-    return target
-
-
 @dataclass
 class Books:
     """The editions the module checks, built once."""
@@ -165,11 +157,11 @@ class Books:
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
     root = tmp_path_factory.mktemp("epub")
-    sample = sample_copy(root / "sample")
+    sample = copy_sample(root / "sample")
     qanat = copy_fixture("epub/qanat", root)
     files = {path.name: path for path in build_project(sample) + build_project(qanat)}
     # A draft: one French translation removed, one marked fuzzy (out of date).
-    draft = sample_copy(root / "draft")
+    draft = copy_sample(root / "draft")
     po = catalog_path(load_project(draft), "france-qatar-security", "fr")
     with po.open("rb") as handle:
         catalog = read_po(handle)

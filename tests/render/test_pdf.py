@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import shutil
 import unicodedata
@@ -16,7 +15,7 @@ import pymupdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from tests.conftest import FIXTURES, REPO, Runner
+from tests.conftest import FIXTURES, Runner
 from warraq.build.pipeline import BuildOptions, build, plan_jobs
 from warraq.catalogs import load_translation
 from warraq.catalogs.translation import Translation
@@ -31,7 +30,6 @@ from warraq.render.pdf import passes as pdf_passes
 from warraq.render.pdf import renderer as pdf_renderer
 from warraq.render.templates import THEME_DIR
 
-EPOCH = "1717200000"  # 2024-06-01T00:00:00Z
 MM = 72 / 25.4
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .,'&+\-/:@_()]*")
 _ARABIC_RUN = re.compile(r"[(\[]?[\u0600-\u06ff][\u0600-\u06ff ]*[)\]]?")
@@ -47,24 +45,10 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u00ad\u2010\-]+", "", text)
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The sample project built once, PDF only, with SOURCE_DATE_EPOCH set."""
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copy2(REPO / "warraq.toml", root / "warraq.toml")
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copytree(REPO / "locales", root / "locales")
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        project = load_project(root)
-        build(project, BuildOptions(formats=("pdf",)))
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-    return project
+@pytest.fixture
+def sample_build(built_sample: Path) -> Project:
+    """The sample project, its editions built once for the session with SOURCE_DATE_EPOCH set."""
+    return load_project(built_sample)
 
 
 def sample_pdf(project: Project, language: str) -> Path:

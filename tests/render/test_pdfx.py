@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from tests.conftest import REPO, Runner
+from tests.conftest import REPO, Runner, copy_sample
 from warraq.render.pdfx import FOGRA39
 
 pytestmark = pytest.mark.slow
@@ -19,13 +18,9 @@ MM = 72 / 25.4
 
 
 def _build(tmp_path: Path, warraq: Runner, variant: str, settings: str = "") -> Path:
-    project = tmp_path / "sample"
-    project.mkdir(parents=True)
-    (project / "warraq.toml").write_text(
-        (REPO / "warraq.toml").read_text(encoding="utf-8") + settings, encoding="utf-8"
-    )
-    shutil.copytree(REPO / "seeds", project / "seeds")
-    shutil.copytree(REPO / "locales", project / "locales")
+    project = copy_sample(tmp_path / "sample")
+    with (project / "warraq.toml").open("a", encoding="utf-8") as config:
+        config.write(settings)
     os.environ["SOURCE_DATE_EPOCH"] = "1717200000"  # restored below
     try:
         result = warraq(
@@ -116,11 +111,7 @@ def test_pdf_x1a_cmyk_only_registered_intent(tmp_path: Path, warraq: Runner) -> 
     strict=True, reason="known gap: CSS opacity is not found by the X-1a transparency check yet"
 )
 def test_pdf_x1a_refuses_transparency(tmp_path: Path, warraq: Runner) -> None:
-    project = tmp_path / "sample"
-    project.mkdir()
-    shutil.copy2(REPO / "warraq.toml", project / "warraq.toml")
-    shutil.copytree(REPO / "seeds", project / "seeds")
-    shutil.copytree(REPO / "locales", project / "locales")
+    project = copy_sample(tmp_path / "sample")
     css = (REPO / "src/warraq/theme/pdf/book.css.j2").read_text(encoding="utf-8")
     css = css.replace("{% endautoescape %}", "p { opacity: 0.5; }\n{% endautoescape %}")
     (project / "templates" / "pdf").mkdir(parents=True)
