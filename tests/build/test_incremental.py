@@ -109,3 +109,12 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_the_code_digest_covers_the_whole_package() -> None:
+    """A change to any of warraq's code (a renderer, a reader) rebuilds, not only to build/."""
+    import warraq
+    from warraq.build import state
+
+    assert Path(warraq.__file__).resolve().parent == state._PACKAGE_DIR
+    assert (state._PACKAGE_DIR / "render" / "pdf" / "renderer.py").is_file()

@@ -23,7 +23,7 @@ from warraq.render.templates import THEME_DIR
 from warraq.util.files import write_text_atomic
 
 STATE_NAME = ".warraq-build.json"
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # all of warraq, not only build/
 
 
 class _Digest:
