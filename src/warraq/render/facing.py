@@ -37,13 +37,12 @@ from warraq.render.job import EditionJob
 from warraq.render.pdf import (
     css_string,
     font_faces,
-    length_mm,
     make_fetcher,
     page_geometry,
     shorten,
     template_context,
 )
-from warraq.render.pdf.typesizes import head_mm_per_char
+from warraq.render.pdf.geometry import running_head_chars, text_width_mm
 from warraq.render.templates import THEME_DIR, template_environment
 from warraq.render.view import EditionView, Row, Side, job_view, segment_sides
 from warraq.render.words import word
@@ -576,11 +575,10 @@ def facing_context(job: EditionJob, view: EditionView, faces: Any) -> dict[str, 
         [word("bilingual", target, source=source, target=target), view.title[0].text]
     )
     geometry = page_geometry(job)
-    width = length_mm(geometry.width) - length_mm(geometry.inner) - length_mm(geometry.outer)
-    context["text_width"] = f"{width:.3f}mm"
+    context["text_width"] = f"{text_width_mm(geometry):.3f}mm"
     context["side_by_side"] = True
     context["binding"] = _binding(job, view)
-    context["head_chars"] = {side: int(width * 0.9 / head_mm_per_char(side)) for side in SIDES}
+    context["head_chars"] = running_head_chars(geometry, share=0.9)
     context["toc_href"] = section_links(view)
     return context
 

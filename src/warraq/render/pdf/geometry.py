@@ -50,13 +50,18 @@ def page_geometry(job: EditionJob) -> PageGeometry:
     )
 
 
-def running_head_chars(geometry: PageGeometry) -> dict[str, int]:
-    """How many characters of a section title fit in half the running head, per side.
+def text_width_mm(geometry: PageGeometry) -> float:
+    """The width of the text block: the page less its inner and outer margins."""
+    return length_mm(geometry.width) - length_mm(geometry.inner) - length_mm(geometry.outer)
 
-    A rough count from average glyph widths at the running heads' type sizes
-    (:data:`~warraq.render.pdf.typesizes.TYPE_SIZES`); the stylesheet's
-    ``text-overflow`` catches what it misses.
+
+def running_head_chars(geometry: PageGeometry, share: float = 0.47) -> dict[str, int]:
+    """How many characters of a section title fit in ``share`` of the running head, per side.
+
+    Side by side, each language's head has about half the line; on facing
+    pages, nearly all of it. A rough count from average glyph widths at the
+    running heads' type sizes (:data:`~warraq.render.pdf.typesizes.TYPE_SIZES`);
+    the stylesheet's ``text-overflow`` catches what it misses.
     """
-    text_width = length_mm(geometry.width) - length_mm(geometry.inner) - length_mm(geometry.outer)
-    half = text_width * 0.47
-    return {side: int(half / head_mm_per_char(side)) for side in ("target", "source")}
+    room = text_width_mm(geometry) * share
+    return {side: int(room / head_mm_per_char(side)) for side in ("target", "source")}
