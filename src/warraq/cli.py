@@ -25,7 +25,7 @@ from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
 from warraq.render.pdf import PDF_VARIANTS
 from warraq.selection import split_languages
-from warraq.translate import ENGINES, TranslateOptions, translate
+from warraq.translate import ENGINES, ModelsMissing, TranslateOptions, translate
 from warraq.translate.models import (
     install_package,
     installed_packages,
@@ -219,7 +219,12 @@ def check_command(
     languages = split_languages(to)
     findings = check_project(project, documents=documents or None, languages=languages)
     if outputs:
-        findings += verify_outputs(project, documents=documents or None, languages=languages)
+        findings += verify_outputs(
+            project,
+            documents=documents or None,
+            languages=languages,
+            progress=progress_for(sys.stderr, unit="outputs"),
+        )
     if as_json:
         click.echo(
             json.dumps([dataclasses.asdict(f) for f in findings], ensure_ascii=False, indent=2)
@@ -280,12 +285,17 @@ def translate_command(
         update_only=update_only,
         cluster=cluster,
     )
-    summaries = translate(
-        project,
-        options,
-        progress=progress_for(sys.stderr),
-        report=lambda line: click.echo(line, err=True),
-    )
+    try:
+        summaries = translate(
+            project,
+            options,
+            progress=progress_for(sys.stderr),
+            report=lambda line: click.echo(line, err=True),
+        )
+    except ModelsMissing as error:
+        for summary in error.summaries:
+            click.echo(summary.line())
+        raise
     for summary in summaries:
         click.echo(summary.line())
         if summary.refused:

@@ -163,6 +163,10 @@ class Project:
         """``relative`` resolved against the project root."""
         return relative if relative.is_absolute() else self.root / relative
 
+    def shown(self, path: Path) -> Path:
+        """``path`` as messages name it: relative to the project root when inside it."""
+        return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
     def document(self, name: str) -> DocumentConfig:
         """The document called ``name``."""
         for document in self.documents:

@@ -38,9 +38,7 @@ def check_characters(job: EditionJob) -> None:
     lines = {
         segment.id: block.line for block in document.text_blocks() for segment in block.segments
     }
-    catalog = catalog_path(job.project, job.document_config.name, job.language)
-    if catalog.is_relative_to(job.project.root):
-        catalog = catalog.relative_to(job.project.root)
+    catalog = job.project.shown(catalog_path(job.project, job.document_config.name, job.language))
     for segment in document.segments():
         where = f"line {lines[segment.id]}, " if lines.get(segment.id) else ""
         bad = next((char for char in segment.text if _forbidden(char)), None)
