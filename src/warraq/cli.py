@@ -18,7 +18,7 @@ from warraq.catalogs.memory import export_memory, import_compendium
 from warraq.checks.outputs import verify_outputs
 from warraq.checks.status import project_status, require_complete, status_json, status_table
 from warraq.checks.translations import CHECKS, check_project, format_findings
-from warraq.config import FORMATS, Format, Project, load_project, single_source_project
+from warraq.config import CONFIG_NAME, FORMATS, Format, Project, load_project, single_source_project
 from warraq.document.model import document_to_json
 from warraq.document.outline import outline
 from warraq.document.structure import structure_source
@@ -185,7 +185,13 @@ def build_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -> None:
     """Build, then rebuild the affected editions whenever an input changes (Ctrl-C stops)."""
     options = _options(**settings)
-    watch(lambda: _project(ctx, source, options.languages), options, report=click.echo)
+    root: Path = ctx.obj
+    watch(
+        lambda: _project(ctx, source, options.languages),
+        options,
+        report=click.echo,
+        files=[root / CONFIG_NAME] if source is None else [source],
+    )
 
 
 @cli.command(name="check", short_help="Check the translations (and the outputs).")
