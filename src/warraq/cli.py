@@ -195,6 +195,7 @@ def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 
 
 @cli.command(name="check", short_help="Check the translations (and the outputs).")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @_document_option
 @_to_option
@@ -207,6 +208,7 @@ def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 @click.pass_context
 def check_command(
     ctx: click.Context,
+    source: Path | None,
     as_json: bool,
     documents: tuple[str, ...],
     to: tuple[str, ...],
@@ -216,13 +218,14 @@ def check_command(
     """Check the translations: missing, untranslated, numbers, punctuation, glossary...
 
     Exits with status 1 when an error-level finding exists.
+    With SOURCE and no warraq.toml, checks that one file's catalogs (in locales/).
     """
     if list_checks:
         for check in CHECKS.values():
             click.echo(f"{check.name:20} {check.level:8} {check.description}")
         return
-    project = load_project(ctx.obj)
     languages = split_languages(to)
+    project = _project(ctx, source, languages)
     findings = check_project(project, documents=documents or None, languages=languages)
     if outputs:
         findings += verify_outputs(
