@@ -232,7 +232,7 @@ def check_command(
             project,
             documents=documents or None,
             languages=languages,
-            progress=progress_for(sys.stderr, unit="outputs"),
+            progress=progress_for(sys.stderr, unit="outputs", interval=0),
         )
     if as_json:
         click.echo(

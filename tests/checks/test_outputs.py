@@ -33,7 +33,17 @@ def test_the_built_sample_passes(warraq: Runner, built: Path) -> None:
     result = warraq("check", "--outputs", cwd=built)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == "no findings\n"
-    assert "outputs checked: 4/4 outputs" in result.stderr  # the progress line
+    # A progress line as each output is started, and one at the end.
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        *(
+            f"checking france-qatar-security.ar-{lang}.{kind}"
+            for lang in ("fr", "en")
+            for kind in ("pdf", "epub")
+        ),
+        "outputs checked",
+    ]
+    assert lines[-1].startswith("outputs checked: 4/4 outputs")
 
 
 def test_a_changed_translation_is_missing_from_both_outputs(tmp_path: Path, built: Path) -> None:
