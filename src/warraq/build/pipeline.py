@@ -293,9 +293,7 @@ def refuse_incomplete(
         advice = (
             "review them (remove the fuzzy flag) or build without --reviewed-only"
             if options.reviewed_only
-            else "translate them in "
-            + ", ".join(str(project.shown(path)) for path in catalogs)
-            + " (by hand, or with warraq translate and a model), or build with --draft"
+            else _where_to_translate(project, catalogs)
         )
         shown = problems[:20]
         more = [f"  … and {len(problems) - 20} more"] if len(problems) > 20 else []
@@ -303,6 +301,20 @@ def refuse_incomplete(
             f"{len(problems)} translations are {what}; {advice}:\n" + "\n".join(shown + more)
         )
     return len(problems)
+
+
+def _where_to_translate(project: Project, catalogs: list[Path]) -> str:
+    """The advice for missing translations: the catalogs to fill in, and how to write them."""
+    names = ", ".join(str(project.shown(path)) for path in catalogs)
+    if all(path.is_file() for path in catalogs):
+        return (
+            f"translate them in {names} (by hand, or with warraq translate and a model), "
+            "or build with --draft"
+        )
+    return (
+        f"write the catalogs with warraq translate (or, with no model, warraq translate "
+        f"--update-only) and translate them in {names}, or build with --draft"
+    )
 
 
 def refuse_check_errors(
