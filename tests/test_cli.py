@@ -113,3 +113,19 @@ def test_check_takes_a_source_like_the_other_commands(tmp_path: Path, warraq: Ru
     assert {f["check"] for f in findings} == {"missing"}
     status = warraq("status", "article.md", "--to", "en", "--json", cwd=tmp_path)
     assert json.loads(status.stdout)[0]["errors"] == len(findings)  # the same findings
+
+
+def test_to_and_document_are_the_same_option_in_every_command() -> None:
+    options: dict[str, set[tuple[str | None, str | None, bool]]] = {
+        "--to": set(),
+        "--document": set(),
+    }
+    users: dict[str, set[str]] = {"--to": set(), "--document": set()}
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option) and param.opts[0] in options:
+                options[param.opts[0]].add((param.metavar, param.help, param.multiple))
+                users[param.opts[0]].add(name)
+    assert users["--document"] == {"translate", "check", "status", "build", "watch"}
+    assert users["--to"] >= users["--document"]
+    assert all(len(found) == 1 for found in options.values()), options

@@ -575,6 +575,8 @@ def test_a_draft_with_nothing_translated_marks_each_place_once_unstretched(
     with pymupdf.open(tmp_path / "build" / "water.ar-fr.pdf") as document:
         title_page = document[0].get_text()
         words = [word for page in document for word in page.get_text("words")]
+        footers = [page.get_text() for page in document][4:]
+    assert footers and all("Brouillon" in text and "Épreuve" not in text for text in footers)
     # The Arabic author once (no translated author), the missing title marked.
     assert title_page.count("سلمى الراشد") == 1
     assert squash("[traduction manquante]") in squash(title_page)
