@@ -145,6 +145,7 @@ def test_reading_order_and_tolerance() -> None:
 PALM = "تزرع النخيل (Phoenix dactylifera) في قطر منذ زمن طويل."
 
 
+@pytest.mark.slow
 def test_a_latin_name_inside_arabic_is_found_and_a_missing_sentence_still_is_not(
     tmp_path: Path,
 ) -> None:
