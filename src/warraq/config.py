@@ -125,6 +125,7 @@ class EditionConfig:
     bleed: str = "0mm"
     primary_language: Literal["source", "translation"] = "source"
     source_page: Literal["right", "left"] = "right"  # facing pages: where the source sits
+    arabic_justification: Literal["spaces", "kashida"] = "spaces"  # see render.pdf.kashida
 
     @property
     def bilingual(self) -> bool:
@@ -437,6 +438,7 @@ def _edition(
             "bleed",
             "primary_language",
             "source_page",
+            "arabic_justification",
         )
     )
     languages = table.strings("languages", targets, lambda v: v in targets)
@@ -481,6 +483,10 @@ def _edition(
         ),
         source_page=cast(
             Literal["right", "left"], table.choice("source_page", ("right", "left"), "right")
+        ),
+        arabic_justification=cast(
+            Literal["spaces", "kashida"],
+            table.choice("arabic_justification", ("spaces", "kashida"), "spaces"),
         ),
     )
 
