@@ -23,6 +23,7 @@ from warraq.document.model import document_to_json
 from warraq.document.outline import outline
 from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
+from warraq.init import init_project
 from warraq.render.pdf import PDF_VARIANTS
 from warraq.selection import split_languages
 from warraq.translate import ENGINES, TranslateOptions, translate
@@ -90,6 +91,32 @@ def _document_option(command: Callable[..., None]) -> Callable[..., None]:
         multiple=True,
         help="Only this document (its name in warraq.toml); repeatable.",
     )(command)
+
+
+@cli.command(name="init", short_help="Start a project around some sources.")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@_to_option
+@click.pass_context
+def init_command(ctx: click.Context, sources: tuple[Path, ...], to: tuple[str, ...]) -> None:
+    """Create warraq.toml, seeds/, locales/, templates/, .gitignore and glossary.toml.
+
+    One document per SOURCE (default: the files in seeds/), named from its file
+    name and titled from its metadata or first heading; sources outside the
+    project are copied into seeds/. No existing file is overwritten.
+    """
+    result = init_project(ctx.obj, list(sources), targets=split_languages(to) or ())
+    for path in result.created:
+        click.echo(f"created {path}{'/' if (result.root / path).is_dir() else ''}")
+    for document in result.documents:
+        left = f"; {len(document.omitted)} passages left out" if document.omitted else ""
+        click.echo(f"document {document.name}: {document.source}{left}")
+        if document.omitted:
+            click.echo(f"  see them with: warraq structure {document.source}")
+    languages = ", ".join(result.target_languages)
+    click.echo(
+        f"from {result.source_language} into {languages}; next: warraq translate, "
+        "then warraq build (or warraq build --draft before the catalogs are reviewed)"
+    )
 
 
 def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] | None) -> Project:
