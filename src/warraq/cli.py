@@ -27,9 +27,11 @@ from warraq.init import init_project
 from warraq.render.pdf import PDF_VARIANTS
 from warraq.selection import split_languages
 from warraq.translate import ENGINES, TranslateOptions, translate
+from warraq.translate.index import available_packages, index_url, install_pair
 from warraq.translate.models import (
     install_package,
     installed_packages,
+    is_pair,
     packages_dir,
     pivot_routes,
 )
@@ -402,14 +404,42 @@ def models() -> None:
 @models.command(name="install")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def models_install(files: tuple[Path, ...]) -> None:
-    """Install argos models from .argosmodel FILES (no network needed)."""
+    """Install argos models from .argosmodel FILES (no network needed), or by language pair.
+
+    \b
+    warraq models install translate-ar_en-1_0.argosmodel ...
+    warraq models install ar fr   (from the Argos package index: ar→en and en→fr)
+    """
     directory = packages_dir()
+    if is_pair(files):
+        source, target = (str(f) for f in files)
+        for leg, installed in install_pair(
+            source, target, directory=directory, progress=progress_for(sys.stderr, "KB")
+        ):
+            if installed is None:
+                click.echo(f"{leg.pair}: already installed ({leg.name} {leg.version} or newer)")
+            else:
+                click.echo(f"installed {installed.describe()} in {directory}")
+        return
     for file in files:
         package, replaced = install_package(file, directory)
         note = "".join(
             f"; replaced {old.describe()}" for old in replaced if old.path != package.path
         )
         click.echo(f"installed {package.describe()} in {directory}{note}")
+
+
+@models.command(name="available")
+def models_available() -> None:
+    """List the language pairs the Argos package index offers (ARGOS_PACKAGE_INDEX)."""
+    offered = available_packages()
+    installed = {(p.source, p.target): p.version for p in installed_packages(packages_dir())}
+    click.echo(f"the package index at {index_url()} offers {len(offered)} models:")
+    for package in offered:
+        have = installed.get((package.source, package.target))
+        note = f"  (installed: {have})" if have else ""
+        click.echo(f"  {package.pair:<10} {package.version:<8} {package.name}{note}")
+    click.echo("install a pair with: warraq models install SOURCE TARGET, e.g. ar fr")
 
 
 @models.command(name="list")
