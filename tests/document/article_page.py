@@ -46,11 +46,23 @@ def article_lines() -> list[str]:
     return [line for line in lines if any("\u0600" <= c <= "\u06ff" for c in line)]
 
 
+def emphasis_runs(line: str) -> list[tuple[str, bool]]:
+    """``line`` as (text, bold) runs: the first occurrence of each emphasised phrase is bold."""
+    spans = sorted((line.find(p), p) for p in EMPHASIS if p in line)
+    runs: list[tuple[str, bool]] = []
+    at = 0
+    for start, phrase in spans:
+        if start < at:
+            continue
+        runs += [(line[at:start], False), (phrase, True)]
+        at = start + len(phrase)
+    return [*runs, (line[at:], False)]
+
+
 def _emphasised(line: str) -> str:
-    text = escape(line)
-    for phrase in EMPHASIS:
-        text = text.replace(phrase, f"<strong>{phrase}</strong>", 1)
-    return text
+    return "".join(
+        f"<strong>{escape(t)}</strong>" if b else escape(t) for t, b in emphasis_runs(line)
+    )
 
 
 def article_html() -> str:
@@ -75,9 +87,7 @@ def article_markdown() -> str:
         if is_question_heading(line):
             parts += [f"## {line}", ""]
         else:
-            text = line
-            for phrase in EMPHASIS:
-                text = text.replace(phrase, f"**{phrase}**", 1)
+            text = "".join(f"**{t}**" if b else t for t, b in emphasis_runs(line))
             parts += [text, ""]
         if index == 1:
             parts += [*(f"- {item}" for item in LIST_ITEMS), "", f"> {QUOTE}", ""]
