@@ -21,6 +21,7 @@ from tests.document.article_page import (
 )
 from tests.document.test_readers_office import shape
 from warraq.document.inline import plain_text
+from warraq.document.model import ListBlock
 from warraq.document.structure import structure_source
 from warraq.document.text import normalise_spaces
 from warraq.errors import WarraqError
@@ -141,3 +142,12 @@ def test_every_text_of_the_page_is_kept_or_reported(inside: list[str], outside: 
         assert text not in kept or text in [normalise_spaces(t) for t in inside]
     lines = [line for line in article_markdown().split("\n") if line and line[0] not in "#->"]
     assert len([k for k in kept if k in {plain_text(x, "markdown") for x in lines}]) == len(lines)
+
+
+def test_numbered_and_nested_lists_keep_every_item(tmp_path: Path) -> None:
+    """readability drops a small nested list; the reader keeps the whole list it belongs to."""
+    items = '<ol start="3"><li><p>أول</p><ul><li>فرعي <em>مائل</em></li></ul></li><li>ثان</li></ol>'
+    document = structure_source(write_page(tmp_path, page_html(article_html() + items)))
+    lists = [b for b in document.blocks if isinstance(b, ListBlock)]
+    assert [(b.ordered, b.start) for b in lists] == [(False, 1), (True, 3)]
+    assert [i.text for i in lists[1].items] == ["أول", "فرعي *مائل*", "ثان"]

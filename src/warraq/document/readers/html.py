@@ -269,6 +269,16 @@ def _main_texts(text: str, source: str) -> Counter[str]:
     )
 
 
+def _top_list(element: Any) -> Any:
+    """The outermost ``ul`` or ``ol`` holding ``element``, if any."""
+    top = None
+    while element is not None:
+        if element.tag in ("ul", "ol"):
+            top = element
+        element = element.getparent()
+    return top
+
+
 def _meta(root: Any, *names: str) -> str | None:
     for name in names:
         for meta in root.iter("meta"):
@@ -320,22 +330,27 @@ def read_html(text: str, *, source: str, language: str) -> Draft:
     for element in body.iter("img"):
         alt = normalise_spaces(element.get("alt", ""))
         collected.leave_out(element.sourceline or 1, alt or "[image]", "image (only text is kept)")
-    for unit in _units(body):
-        plain = unit.plain
-        if not plain:
-            continue
-        line = unit.element.sourceline or 1
+    units = [unit for unit in _units(body) if unit.plain]
+    kept: list[bool] = []
+    for unit in units:
         title_outside = (
             unit.kind == "heading"
             and unit.level == 1
-            and first_kept is None
+            and not any(kept)
             and meta_title is not None
-            and meta_title.startswith(plain)
+            and meta_title.startswith(unit.plain)
         )
-        if main[plain] <= 0 and not title_outside:
-            collected.leave_out(line, plain, _furniture(unit.element))
+        kept.append(main[unit.plain] > 0 or title_outside)
+        if kept[-1]:
+            main[unit.plain] -= 1
+    # readability drops small nested lists from the article: a list keeps all its items.
+    lists = {_top_list(u.element) for u, k in zip(units, kept, strict=True) if k}
+    lists.discard(None)
+    for unit, keep in zip(units, kept, strict=True):
+        line = unit.element.sourceline or 1
+        if not keep and not (unit.kind == "item" and _top_list(unit.element) in lists):
+            collected.leave_out(line, unit.plain, _furniture(unit.element))
             continue
-        main[plain] -= 1
         first_kept = first_kept if first_kept is not None else unit.element
         markup, dropped = runs_to_markup(unit.runs)
         if dropped:
