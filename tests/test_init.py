@@ -52,7 +52,7 @@ def test_init_then_translate_update_only(tmp_path: Path, warraq: Runner) -> None
     (tmp_path / "seeds" / "text.ar.txt").write_text("نص قصير.\nThank you!", encoding="utf-8")
     result = warraq("init", cwd=tmp_path)  # no SOURCE: the files already in seeds/
     assert result.exit_code == 0, result.stderr
-    assert "document text: seeds/text.ar.txt; 1 passages left out" in result.stdout
+    assert "document text: seeds/text.ar.txt; 1 passage left out" in result.stdout
     assert load_project(tmp_path).documents[0].source == Path("seeds/text.ar.txt")
     result = warraq("translate", "--update-only", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr

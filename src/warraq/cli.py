@@ -110,7 +110,8 @@ def init_command(ctx: click.Context, sources: tuple[Path, ...], to: tuple[str, .
     for path in result.created:
         click.echo(f"created {path}{'/' if (result.root / path).is_dir() else ''}")
     for document in result.documents:
-        left = f"; {len(document.omitted)} passages left out" if document.omitted else ""
+        count = len(document.omitted)
+        left = f"; {count} passage{'s' if count > 1 else ''} left out" if count else ""
         click.echo(f"document {document.name}: {document.source}{left}")
         if document.omitted:
             click.echo(f"  see them with: warraq structure {document.source}")
