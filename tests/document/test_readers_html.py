@@ -88,7 +88,7 @@ def test_the_main_texts_lang_is_the_documents(tmp_path: Path) -> None:
     english = page_html().replace('lang="ar"', 'lang="fr"')
     with pytest.raises(WarraqError) as error:
         structure_source(write_page(tmp_path, english), language="ar")
-    assert "language 'fr'" in error.value.message
+    assert "the page's lang says language 'fr'" in error.value.message
 
 
 def test_title_outside_the_article_body_comes_from_the_h1(tmp_path: Path) -> None:

@@ -98,8 +98,9 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
             raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
         draft = reader(text, source=name, language=language or "ar")
     if reader is not None and language and draft.language and draft.language != language:
+        says = "the page's lang" if reader is read_html else "front matter"
         raise WarraqError(
-            f"{name}: front matter says language '{draft.language}' but the project's source "
+            f"{name}: {says} says language '{draft.language}' but the project's source "
             f"language is '{language}'; make them agree"
         )
     effective = language or draft.language or "ar"

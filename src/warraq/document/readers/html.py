@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from warraq.document.readers.blocks import Collected, Para, collected_draft
@@ -155,9 +155,7 @@ def _units(root: Any) -> Iterator[_Unit]:
         unit = _context(element, tag, context)
         current: _Unit | None = None
         if element.text:
-            current = _Unit(element, [], unit.kind, unit.level, unit.ordered, unit.start)
-            current.list_id = unit.list_id
-            current.runs.append(Run(element.text))
+            current = replace(unit, runs=[Run(element.text)])
         for child in element:
             child_tag = child.tag.lower() if isinstance(child.tag, str) else ""
             if child_tag in _BLOCKS:
@@ -167,13 +165,11 @@ def _units(root: Any) -> Iterator[_Unit]:
                 yield from walk(child, unit)
             elif child_tag and child_tag not in _SKIPPED:
                 if current is None:
-                    current = _Unit(element, [], unit.kind, unit.level, unit.ordered, unit.start)
-                    current.list_id = unit.list_id
+                    current = replace(unit, runs=[])
                 _inline(child, current.runs, child_tag in _BOLD, child_tag in _ITALIC)
             if child.tail:
                 if current is None:
-                    current = _Unit(element, [], unit.kind, unit.level, unit.ordered, unit.start)
-                    current.list_id = unit.list_id
+                    current = replace(unit, runs=[])
                 current.runs.append(Run(child.tail))
         if current is not None:
             yield current
@@ -193,16 +189,11 @@ def _context(element: Any, tag: str, outer: _Unit | None) -> _Unit:
         ordered = parent is not None and parent.tag == "ol"
         start = parent.get("start", "1") if parent is not None else "1"
         depth = outer.level + 1 if outer.kind == "item" else 0
-        unit = _Unit(element, [], "item", depth, ordered, int(start) if start.isdigit() else 1)
-        unit.list_id = str(id(parent))
-        return unit
+        number = int(start) if start.isdigit() else 1
+        return _Unit(element, [], "item", depth, ordered, number, str(id(parent)))
     if tag == "blockquote" and outer.kind != "item":
         return _Unit(element, [], "quote")
-    if outer.kind == "heading" and tag not in _HEADINGS:
-        return outer
-    unit = _Unit(element, [], outer.kind, outer.level, outer.ordered, outer.start)
-    unit.list_id = outer.list_id
-    return unit
+    return replace(outer, element=element, runs=[])
 
 
 def _inline(element: Any, runs: list[Run], bold: bool, italic: bool) -> None:
