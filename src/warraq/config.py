@@ -555,14 +555,19 @@ def document_name_for(source: Path) -> str:
 
     >>> document_name_for(Path("seeds/france-qatar-security.ar.txt"))
     'france-qatar-security'
-    >>> document_name_for(Path("notes v1.2.md"))
-    'notes-v1.2'
+    >>> document_name_for(Path("notes v1.2.md")), document_name_for(Path("article.ar.html"))
+    ('notes-v1.2', 'article')
     >>> document_name_for(Path("مقال.txt")) != document_name_for(Path("نص.txt"))
     True
     """
+    from warraq.document.readers import FILE_READERS, READERS  # the readers need no config
+
     name = source.name
     for suffix in reversed(source.suffixes):
-        if not is_language_tag(suffix.lstrip(".")) and suffix.lower() not in (".txt", ".md"):
+        if not is_language_tag(suffix.lstrip(".")) and suffix.lower() not in {
+            *READERS,
+            *FILE_READERS,
+        }:
             break
         name = name.removesuffix(suffix)
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
