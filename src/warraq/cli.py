@@ -23,12 +23,15 @@ from warraq.document.model import document_to_json
 from warraq.document.outline import outline
 from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
+from warraq.init import init_project
 from warraq.render.pdf import PDF_VARIANTS
 from warraq.selection import split_languages
 from warraq.translate import ENGINES, ModelsMissing, TranslateOptions, translate
+from warraq.translate.index import available_packages, index_url, install_pair
 from warraq.translate.models import (
     install_package,
     installed_packages,
+    is_pair,
     packages_dir,
     pivot_routes,
 )
@@ -90,6 +93,33 @@ def _document_option(command: Callable[..., None]) -> Callable[..., None]:
         multiple=True,
         help="Only this document (its name in warraq.toml); repeatable.",
     )(command)
+
+
+@cli.command(name="init", short_help="Start a project around some sources.")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@_to_option
+@click.pass_context
+def init_command(ctx: click.Context, sources: tuple[Path, ...], to: tuple[str, ...]) -> None:
+    """Create warraq.toml, seeds/, locales/, templates/, .gitignore and glossary.toml.
+
+    One document per SOURCE (default: the files in seeds/), named from its file
+    name and titled from its metadata or first heading; sources outside the
+    project are copied into seeds/. No existing file is overwritten.
+    """
+    result = init_project(ctx.obj, list(sources), targets=split_languages(to) or ())
+    for path in result.created:
+        click.echo(f"created {path}{'/' if (result.root / path).is_dir() else ''}")
+    for document in result.documents:
+        count = len(document.omitted)
+        left = f"; {count} passage{'s' if count > 1 else ''} left out" if count else ""
+        click.echo(f"document {document.name}: {document.source}{left}")
+        if document.omitted:
+            click.echo(f"  see them with: warraq structure {document.source}")
+    languages = ", ".join(result.target_languages)
+    click.echo(
+        f"from {result.source_language} into {languages}; next: warraq translate, "
+        "then warraq build (or warraq build --draft before the catalogs are reviewed)"
+    )
 
 
 def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] | None) -> Project:
@@ -394,14 +424,42 @@ def models() -> None:
 @models.command(name="install")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def models_install(files: tuple[Path, ...]) -> None:
-    """Install argos models from .argosmodel FILES (no network needed)."""
+    """Install argos models from .argosmodel FILES (no network needed), or by language pair.
+
+    \b
+    warraq models install translate-ar_en-1_0.argosmodel ...
+    warraq models install ar fr   (from the Argos package index: ar→en and en→fr)
+    """
     directory = packages_dir()
+    if is_pair(files):
+        source, target = (str(f) for f in files)
+        for leg, installed in install_pair(
+            source, target, directory=directory, progress=progress_for(sys.stderr, "KB")
+        ):
+            if installed is None:
+                click.echo(f"{leg.pair}: already installed ({leg.name} {leg.version} or newer)")
+            else:
+                click.echo(f"installed {installed.describe()} in {directory}")
+        return
     for file in files:
         package, replaced = install_package(file, directory)
         note = "".join(
             f"; replaced {old.describe()}" for old in replaced if old.path != package.path
         )
         click.echo(f"installed {package.describe()} in {directory}{note}")
+
+
+@models.command(name="available")
+def models_available() -> None:
+    """List the language pairs the Argos package index offers (ARGOS_PACKAGE_INDEX)."""
+    offered = available_packages()
+    installed = {(p.source, p.target): p.version for p in installed_packages(packages_dir())}
+    click.echo(f"the package index at {index_url()} offers {len(offered)} models:")
+    for package in offered:
+        have = installed.get((package.source, package.target))
+        note = f"  (installed: {have})" if have else ""
+        click.echo(f"  {package.pair:<10} {package.version:<8} {package.name}{note}")
+    click.echo("install a pair with: warraq models install SOURCE TARGET, e.g. ar fr")
 
 
 @models.command(name="list")

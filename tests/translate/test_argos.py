@@ -221,7 +221,13 @@ def test_no_model_at_all_updates_the_catalogs_and_shows_the_way_on(
     first = result.stderr.splitlines()[0]
     assert "no translation model for ar→fr, ar→en" in first
     assert "ar→en and en→fr, through English" in result.stderr  # the pivot legs too
-    for advice in ("--update-only", "warraq models install", "argospm", str(packages)):
+    for advice in (
+        "--update-only",
+        "warraq models install ar fr, warraq models install ar en",
+        "warraq models install FILE",
+        "argospm",
+        str(packages),
+    ):
         assert advice in result.stderr
     assert "warraq build --draft" in result.stderr
     # The catalogs are written as --update-only writes them.

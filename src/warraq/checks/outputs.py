@@ -46,6 +46,7 @@ from warraq.document.text import is_arabic_char, is_arabic_letter, is_latin_lett
 from warraq.render.fonts import FACE_FILES
 from warraq.render.html import LATIN_RUN
 from warraq.render.job import EditionJob
+from warraq.render.pdf.kashida import TATWEEL
 from warraq.render.texts import segment_texts
 from warraq.selection import select
 from warraq.util.progress import NoProgress, Progress
@@ -55,12 +56,13 @@ _PT_PER_MM = 72 / 25.4
 
 
 def bare(text: str) -> str:
-    """Letters and digits only (no spaces, punctuation or harakat), doubled letters single.
+    """Letters and digits only (no spaces, punctuation, harakat or tatweel), doubled letters single.
 
     WeasyPrint gives each glyph one text for the whole file, so some of Amiri's
-    ligatures extract wrongly (a tanween without its mark, ``لك`` as ``للك``).
+    ligatures extract wrongly (a tanween without its mark, ``لك`` as ``للك``);
+    kashida justification adds tatweel the source does not have.
     """
-    text = "".join(c for c in text if c.isalnum())
+    text = "".join(c for c in text if c.isalnum() and c != TATWEEL)
     return re.sub(r"(.)\1+", r"\1", text)
 
 

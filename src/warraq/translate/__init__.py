@@ -240,6 +240,9 @@ def _missing_message(
         ]
     ]
     needs = "; ".join(f"for {error.pair}, {error.needs}" for error in missing)
+    commands = ", ".join(
+        f"warraq models install {error.source} {error.target}" for error in missing
+    )
     return "\n".join(
         [
             f"no translation model for {pairs}; the catalogs are updated all the same "
@@ -247,9 +250,10 @@ def _missing_message(
             "  catalogs: " + ", ".join(map(str, paths)),
             "  by hand: fill in each msgstr (in Poedit or any PO editor), then warraq build; "
             "meanwhile warraq build --draft builds the editions with what is missing marked",
-            f"  models: {needs}; install .argosmodel files with: warraq models install FILE... "
-            f"(they come from the Argos package index, {ARGOS_INDEX}, downloaded on any "
-            f"connected machine; installed in {packages_dir()})",
+            f"  models: {needs}; online, {commands} fetches them from the Argos package "
+            f"index ({ARGOS_INDEX}); offline, download the .argosmodel files on a connected "
+            f"machine and install them with: warraq models install FILE... "
+            f"(installed in {packages_dir()})",
             "  warraq translate --update-only updates the catalogs without looking for models",
         ]
     )
