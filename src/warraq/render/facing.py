@@ -43,6 +43,7 @@ from warraq.render.pdf import (
     template_context,
 )
 from warraq.render.pdf.geometry import running_head_chars, text_width_mm
+from warraq.render.tagging import write_pdf
 from warraq.render.templates import THEME_DIR, template_environment
 from warraq.render.view import EditionView, Row, Side, job_view, segment_sides
 from warraq.render.words import word
@@ -483,8 +484,7 @@ class FacingTypesetter:
         finisher = _viewer_preferences(rtl=self.rtl_binding)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
-            data: bytes = document.write_pdf(finisher=finisher, **self.options)
-        return data
+            return write_pdf(document, self.job, finisher=finisher, **self.options)
 
 
 def overflowing_spreads(document: Any) -> list[int]:

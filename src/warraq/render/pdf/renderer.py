@@ -27,6 +27,7 @@ from warraq.render.pdf.passes import (
     rows_started_unlevel,
 )
 from warraq.render.pdfx import finish_print, weasyprint_options
+from warraq.render.tagging import write_pdf
 from warraq.render.templates import (
     THEME_DIR,
     project_stylesheet,
@@ -97,7 +98,8 @@ def render_pdf(job: EditionJob) -> bytes:
     with warnings.catch_warnings():
         # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
         warnings.simplefilter("ignore", ResourceWarning)
-        data: bytes = document.write_pdf(**options)
+        # Tagged variants: structure tree rebuilt (warraq.render.tagging).
+        data = write_pdf(document, job, **options)
     # Attachments and the images of inline SVG are fetched only while writing.
     _refuse_fetches(job, fetcher.refused, templates)
     # Print: page boxes, PDF/X output intent and colours (warraq.render.pdfx).
