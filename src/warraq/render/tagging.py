@@ -163,6 +163,7 @@ class _Node:
     groups: list[str] = field(default_factory=list)
     attributes: Any = None
     alt: Any = None
+    namespace: Any = None  # PDF 2.0 (pdf/ua-2): WeasyPrint's namespace, on the Document
 
     @property
     def tag(self) -> str:
@@ -215,6 +216,7 @@ def _read(element: Any, pages: dict[tuple[int, int], int], page: int | None) -> 
         groups=hint.get("Group", "").split(),
         attributes=element.get("/A"),
         alt=element.get("/Alt"),
+        namespace=element.get("/NS"),
     )
     kids = element.get("/K", pikepdf.Array())
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
@@ -380,6 +382,8 @@ def _write(pdf: Any, document: _Node, primary: str) -> None:
             element.A = node.attributes
         if node.alt is not None:
             element.Alt = node.alt
+        if node.namespace is not None:
+            element.NS = node.namespace
         kids = pikepdf.Array()
         for kid in node.kids:
             if isinstance(kid, _Node):
