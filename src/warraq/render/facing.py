@@ -245,6 +245,8 @@ class PieceHTML:
     key: str = ""
     bookmark: str = ""
     head: str = ""
+    pair: str = ""  # the same on both pages: the tagged PDF reads the two pieces in a row
+    groups: str = ""  # the quotation, list and list item it is in (see warraq.render.tagging)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +312,10 @@ def piece_html(
     marker = ""
     if row is not None and row.marker and placed.start == 0:
         marker = row.marker[side]
+    groups = []
+    if row is not None:
+        groups += ["blockquote"] if row.quote else []
+        groups += [f"list:{row.list_id}", f"item:{placed.unit}"] if row.list_id else []
     return PieceHTML(
         tag=tag,
         classes=" ".join(classes),
@@ -320,6 +326,8 @@ def piece_html(
         key=f"{side}:{placed.unit}:{placed.start}:{placed.end}" if measuring else "",
         bookmark=bookmark if not measuring else "",
         head=head if not measuring else "",
+        pair="" if measuring else f"{placed.unit}:{placed.start}",
+        groups="" if measuring else " ".join(groups),
     )
 
 
@@ -557,7 +565,10 @@ def _viewer_preferences(*, rtl: bool) -> Callable[[Any, Any], None]:
 
         pdf.catalog["PageLayout"] = "/TwoPageRight" if not rtl else "/TwoPageLeft"
         if rtl:
-            pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L"})
+            # Added to the tagged variants' preferences (DisplayDocTitle), not replacing them.
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
 
     return finish
 

@@ -34,12 +34,14 @@ steps, because WeasyPrint cannot be told any of it:
 2. :func:`retag` reads the tree back with pikepdf and writes a new one:
    fragments of one HTML element on several pages become one element (the
    pair's Arabic cell whole, then its translation, pair by pair: the source
-   order); layout tables, their rows and cells, WeasyPrint's per-line
-   ``Span`` elements and ``NonStruct`` wrappers dissolve into their parent;
-   roles come from the hints (``H1``-``H6``, ``P``, ``L``/``LI``/``LBody``,
-   ``BlockQuote``, ``TOC``/``TOCI``); every element carries ``/Lang`` (its
-   HTML language; a container whose children are in several languages, the
-   edition's primary language); the document's ``/Lang`` is the primary
+   order; on facing pages each passage's two pieces, ``data-pair``, one after
+   the other); layout tables, their rows and cells, WeasyPrint's per-line
+   ``Span`` elements, ``NonStruct`` wrappers and spans in their parent's
+   language dissolve into their parent; roles come from the hints
+   (``H1``-``H6``, ``P``, ``L``/``LI``/``LBody``, ``BlockQuote``, a ``TOC`` of
+   ``TOCI`` beside the contents' headings); every element carries ``/Lang``
+   (its HTML language; a container whose children are in several languages,
+   the edition's primary language); the document's ``/Lang`` is the primary
    language; marked content that no element owns (running heads, folios)
    becomes ``/Artifact``; the parent tree is rebuilt and the hints removed.
    With ``primary_language = "translation"`` each pair reads translation
@@ -133,7 +135,12 @@ def _stamp(element: Any, box: Any, numbers: dict[int, int], elements: list[Any])
     pseudo = tag.partition("::")[2]
     hint = {"Key": pydyf.String(f"{numbers[id(html)]}{'::' + pseudo if pseudo else ''}")}
     hint["Tag"] = pydyf.String(tag)
-    for attribute, name in (("role", "Role"), ("aria-level", "Level"), ("data-group", "Group")):
+    for attribute, name in (
+        ("role", "Role"),
+        ("aria-level", "Level"),
+        ("data-group", "Group"),
+        ("data-pair", "Pair"),
+    ):
         value = html.get(attribute)
         if value:
             hint[name] = pydyf.String(value)
@@ -195,7 +202,7 @@ def retag(data: bytes, primary_language: str, *, translation_first: bool = False
         document.lang = primary_language
         shaped = _Shaper(primary_language, translation_first)
         document.kids = _merged(document.kids)
-        document.kids = shaped.kids(document, layout=False, toc=False, link=False)
+        document.kids = shaped.kids(document, _Context(lang=primary_language))
         _languages(document, primary_language)
         _write(pdf, document, primary_language)
         out = io.BytesIO()
@@ -268,37 +275,45 @@ class _Shaper:
     primary_language: str
     translation_first: bool
 
-    def kids(self, node: _Node, *, layout: bool, toc: bool, link: bool) -> list[_Node | _Content]:
-        parts = [
-            self.shape(kid, layout=layout, toc=toc, link=link) if isinstance(kid, _Node) else [kid]
-            for kid in node.kids
-        ]
-        if layout and node.tag == "tr" and self.translation_first:
-            parts.reverse()
-        return _grouped([kid for part in parts for kid in part])
+    def kids(self, node: _Node, context: _Context) -> list[_Node | _Content]:
+        """``node``'s kids shaped, paired and grouped (it stays an element)."""
+        return _grouped(_paired(self._shaped_kids(node, context)))
 
-    def shape(self, node: _Node, *, layout: bool, toc: bool, link: bool) -> list[_Node | _Content]:
+    def _shaped_kids(self, node: _Node, context: _Context) -> list[_Node | _Content]:
+        parts = [self.shape(kid, context) if isinstance(kid, _Node) else [kid] for kid in node.kids]
+        if context.layout and node.tag == "tr" and self.translation_first:
+            parts.reverse()
+        return [kid for part in parts for kid in part]
+
+    def shape(self, node: _Node, context: _Context) -> list[_Node | _Content]:
+        """What ``node`` becomes: itself with its role, or (dissolved) its kids, which its
+        parent pairs and groups with their new siblings."""
         role = node.hint.get("Role", "")
         tag = node.tag
-        if tag == "table":
-            layout = role in _PRESENTATION
-        toc = toc or role == "doc-toc"
+        layout = role in _PRESENTATION if tag == "table" else context.layout
+        toc = context.toc or role == "doc-toc"
         dissolve = (
             role in _PRESENTATION
             or (layout and tag in _TABLE_PARTS and not role)
             or not node.hint  # WeasyPrint's Span around each line of text
             or (node.role == "NonStruct" and not role)
-            or (link and node.role == "Link")
+            or (node.role == "Span" and node.lang == context.lang)  # says nothing more
+            or (context.link and node.role == "Link")
             or (toc and node.role in ("L", "LBody"))
         )
-        kids = self.kids(
-            node, layout=layout, toc=toc, link=link or (node.role == "Link" and not dissolve)
+        inner = _Context(
+            layout=layout,
+            toc=toc,
+            link=context.link or (node.role == "Link" and not dissolve),
+            lang=context.lang if dissolve else node.lang,
         )
         if dissolve:
+            kids = self._shaped_kids(node, inner)
             for kid in kids:
                 if isinstance(kid, _Node):
                     kid.groups = node.groups + kid.groups
             return kids
+        kids = self.kids(node, inner)
         if not kids:
             return []
         node.kids = kids
@@ -308,13 +323,59 @@ class _Shaper:
         elif role == "paragraph":
             node.role = "P"
         elif role == "doc-toc":
-            node.role = "TOC"
+            # A TOC holds only TOCI (and Caption): the contents' headings stay
+            # headings, in a Sect beside the TOC.
+            node.role = "Sect"
+            node.kids = _toc(kids)
         elif toc and (role == "listitem" or node.role == "LI"):
             node.role = "TOCI"
         elif role == "listitem":
             node.role = "LI"
             node.kids = [_Node("LBody", node.lang, {}, kids)]
         return [node]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where an element sits: in a layout table, the contents, a link; its parent's language."""
+
+    layout: bool = False
+    toc: bool = False
+    link: bool = False
+    lang: str | None = None
+
+
+def _paired(kids: list[_Node | _Content]) -> list[_Node | _Content]:
+    """Facing pages: each passage's pieces (the same ``data-pair`` on both pages) in a row,
+    in the order the pages are read."""
+    pairs: dict[str, int] = {}
+    for kid in kids:
+        if isinstance(kid, _Node) and "Pair" in kid.hint:
+            pairs.setdefault(kid.hint["Pair"], len(pairs))
+    if not pairs:
+        return kids
+    order: list[tuple[int, int]] = []
+    last = -1
+    for index, kid in enumerate(kids):
+        if isinstance(kid, _Node) and "Pair" in kid.hint:
+            last = pairs[kid.hint["Pair"]]
+        order.append((last, index))
+    return [kids[index] for _, index in sorted(order)]
+
+
+def _toc(kids: list[_Node | _Content]) -> list[_Node | _Content]:
+    """Runs of ``TOCI`` wrapped in a ``TOC``."""
+    out: list[_Node | _Content] = []
+    for kid in kids:
+        if isinstance(kid, _Node) and kid.role == "TOCI":
+            last = out[-1] if out else None
+            if not (isinstance(last, _Node) and last.role == "TOC" and not last.hint):
+                last = _Node("TOC", None, {})
+                out.append(last)
+            last.kids.append(kid)
+        else:
+            out.append(kid)
+    return out
 
 
 def _grouped(kids: list[_Node | _Content]) -> list[_Node | _Content]:
@@ -335,8 +396,12 @@ def _grouped(kids: list[_Node | _Content]) -> list[_Node | _Content]:
                 break
             member.groups = member.groups[1:]
             end += 1
-        role = "BlockQuote" if token == "blockquote" else "L"
-        out.append(_Node(role, None, {"Group": token}, _grouped(kids[index:end])))
+        members = _grouped(kids[index:end])
+        if token.startswith("item:"):  # facing pages: a list item's two pieces
+            out.append(_Node("LI", None, {"Group": token}, [_Node("LBody", None, {}, members)]))
+        else:
+            role = "BlockQuote" if token == "blockquote" else "L"
+            out.append(_Node(role, None, {"Group": token}, members))
         index = end
     return out
 
