@@ -498,19 +498,21 @@ def _artifacts(pdf: Any, page: Any, owned: dict[int, Any]) -> None:
     """Turn the page's marked content that no element owns (margin boxes) into artifacts."""
     import pikepdf
 
-    instructions = pikepdf.parse_content_stream(page)
+    bdc = pikepdf.Operator("BDC")
+    artifact = ([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
     changed = False
-    rewritten = []
-    for operands, operator in instructions:  # type: ignore[misc]
-        properties = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
-        if (
-            isinstance(properties, pikepdf.Dictionary)
-            and "/MCID" in properties
-            and int(properties.MCID) not in owned
-        ):
-            operands = [pikepdf.Name.Artifact]
-            operator = pikepdf.Operator("BMC")
-            changed = True
-        rewritten.append((operands, operator))
+    rewritten: list[Any] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction  # type: ignore[misc]
+        if operator == bdc and len(operands) == 2:
+            properties = operands[1]
+            if (
+                isinstance(properties, pikepdf.Dictionary)
+                and "/MCID" in properties
+                and int(properties.MCID) not in owned
+            ):
+                instruction = artifact
+                changed = True
+        rewritten.append(instruction)
     if changed:
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
