@@ -502,8 +502,9 @@ def _artifacts(pdf: Any, page: Any, owned: dict[int, Any]) -> None:
     artifact = ([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
     changed = False
     rewritten: list[Any] = []
+    instruction: Any
     for instruction in pikepdf.parse_content_stream(page):
-        operands, operator = instruction  # type: ignore[misc]
+        operands, operator = instruction
         if operator == bdc and len(operands) == 2:
             properties = operands[1]
             if (
