@@ -107,9 +107,6 @@ def test_pdf_x1a_cmyk_only_registered_intent(tmp_path: Path, warraq: Runner) -> 
                 assert "/SMask" not in obj
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known gap: CSS opacity is not found by the X-1a transparency check yet"
-)
 def test_pdf_x1a_refuses_transparency(tmp_path: Path, warraq: Runner) -> None:
     project = copy_sample(tmp_path / "sample")
     css = (REPO / "src/warraq/theme/pdf/book.css.j2").read_text(encoding="utf-8")
