@@ -119,3 +119,10 @@ def test_pdf_x1a_refuses_transparency(tmp_path: Path, warraq: Runner) -> None:
     assert result.exit_code != 0
     assert "transparency" in result.stderr
     assert not (project / "build" / "france-qatar-security.ar-fr.pdf").exists()
+
+
+@pytest.mark.parametrize("variant", ["pdf/x-4", "pdf/x-1a"])
+def test_pdf_x_builds_are_byte_identical(tmp_path: Path, warraq: Runner, variant: str) -> None:
+    first = _build(tmp_path / "one", warraq, variant).read_bytes()
+    second = _build(tmp_path / "two", warraq, variant).read_bytes()
+    assert first == second  # WeasyPrint's random XMP DocumentID reaches neither it nor /ID

@@ -85,6 +85,10 @@ def finish_print(data: bytes, variant: str | None, bleed_mm: float, crop_marks: 
                 intent.S = pikepdf.Name.GTS_PDFX
                 pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
             _stable_document_id(pdf)
+            # WeasyPrint's /ID hashes its file, random DocumentID included: let
+            # qpdf derive both halves from the content (deterministic_id below).
+            if "/ID" in pdf.trailer:
+                del pdf.trailer["/ID"]
         out = io.BytesIO()
         version = "1.4" if variant == "pdf/x-1a" else pdf.pdf_version
         pdf.save(out, deterministic_id=True, force_version=version)
