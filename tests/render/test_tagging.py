@@ -17,9 +17,16 @@ from tests.render.test_pdf import bare, pairs, sample_document, squash
 from warraq.build.pipeline import BuildOptions, build
 from warraq.catalogs import load_translation
 from warraq.config import Project, load_project
-from warraq.render.tagging import TAGGED_VARIANTS
-
-pytestmark = pytest.mark.slow
+from warraq.errors import WarraqError
+from warraq.render.tagging import (
+    TAGGED_VARIANTS,
+    _Content,
+    _grouped,
+    _languages,
+    _Node,
+    _paired,
+    hinted_tagging,
+)
 
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -200,18 +207,13 @@ def tree(ua_sample: Project) -> Iterator[Tree]:
 # The sample --------------------------------------------------------------------
 
 
-def test_tagged_variants_are_those_weasyprint_tags() -> None:
-    from weasyprint.pdf import tags  # the private function warraq.render.tagging wraps
-
-    assert callable(tags._build_box_tree)
-    assert TAGGED_VARIANTS == ("pdf/ua-1", "pdf/ua-2")
-
-
+@pytest.mark.slow
 def test_document_language_is_the_primary_one(tree: Tree) -> None:
     assert str(tree.pdf.Root.Lang) == "ar"  # primary_language = "source" (the default)
     assert str(tree.document.Lang) == "ar"
 
 
+@pytest.mark.slow
 def test_every_element_carries_the_language_of_its_text(tree: Tree) -> None:
     languages: Counter[str] = Counter()
     for element, _ in tree.all():
@@ -235,6 +237,7 @@ def test_every_element_carries_the_language_of_its_text(tree: Tree) -> None:
     assert all(str(e.P.Lang) == "ar" and role(e.P) == "/P" for e in blockchain)
 
 
+@pytest.mark.slow
 def test_reading_order_is_the_source_order(tree: Tree, ua_sample: Project) -> None:
     """Title, then each block in Arabic and then in French, block by block, pages merged."""
     document, config = sample_document(ua_sample)
@@ -272,6 +275,7 @@ def test_reading_order_is_the_source_order(tree: Tree, ua_sample: Project) -> No
     assert spanned >= 2  # pairs running over a page are one element each, not two
 
 
+@pytest.mark.slow
 def test_headings_and_paragraphs(tree: Tree) -> None:
     roles = Counter(role(element) for element, _ in tree.all())
     assert roles["/H1"] == 3  # the title page, the opening title in both languages
@@ -286,6 +290,7 @@ def test_headings_and_paragraphs(tree: Tree) -> None:
             assert all(str(kid.Lang) != str(element.Lang) for kid in element_kids(element))
 
 
+@pytest.mark.slow
 def test_no_layout_table_and_the_contents_is_a_toc(tree: Tree) -> None:
     roles = {role(element) for element, _ in tree.all()}
     assert not roles & _TABLE_ROLES
@@ -304,6 +309,7 @@ def test_no_layout_table_and_the_contents_is_a_toc(tree: Tree) -> None:
         assert all(role(link) == "/Link" for side in sides for link in element_kids(side))
 
 
+@pytest.mark.slow
 def test_running_heads_and_folios_are_artifacts(tree: Tree) -> None:
     owned = set()
     for element, _ in tree.all():
@@ -328,6 +334,7 @@ def _roles_below(element: Any) -> list[tuple[str, str]]:
     return [(role(kid), str(kid.Lang)) for kid in element_kids(element)]
 
 
+@pytest.mark.slow
 def test_lists_and_quotation_side_by_side(ua_water: Path) -> None:
     tree = Tree(ua_water / "water.ar-fr.pdf")
     lists = [element for element, _ in tree.all() if role(element) == "/L"]
@@ -348,6 +355,7 @@ def test_lists_and_quotation_side_by_side(ua_water: Path) -> None:
     assert headings == {"/H1": 3, "/H2": 2 + 4, "/H3": 2, "/H4": 2}
 
 
+@pytest.mark.slow
 def test_lists_and_quotation_translation_only(ua_water: Path) -> None:
     tree = Tree(ua_water / "water.fr.pdf")
     assert str(tree.pdf.Root.Lang) == "fr"
@@ -358,6 +366,7 @@ def test_lists_and_quotation_translation_only(ua_water: Path) -> None:
     assert not {role(element) for element, _ in tree.all()} & _TABLE_ROLES
 
 
+@pytest.mark.slow
 def test_facing_pages_read_passage_by_passage(ua_water: Path) -> None:
     tree = Tree(ua_water / "water.ar-fr.facing.pdf")
     assert not {role(element) for element, _ in tree.all()} & _TABLE_ROLES
@@ -374,6 +383,7 @@ def test_facing_pages_read_passage_by_passage(ua_water: Path) -> None:
     assert Counter(role(element) for element, _ in tree.all())["/BlockQuote"] == 1
 
 
+@pytest.mark.slow
 def test_translation_first_edition_reads_the_translation_first(
     ua_water_translation_first: Path,
 ) -> None:
@@ -407,6 +417,7 @@ def _check_pdf_ua(path: Path, *, known: frozenset[str] = frozenset()) -> None:
     assert report.rules.total > 100
 
 
+@pytest.mark.slow
 def test_the_sample_passes_an_independent_pdf_ua_checker(ua_sample: Project) -> None:
     _check_pdf_ua(sample_pdf(ua_sample))
 
@@ -418,6 +429,71 @@ def test_the_sample_passes_an_independent_pdf_ua_checker(ua_sample: Project) -> 
 _EMPTY_GLYPH_TEXT = frozenset({"PDFUA1-FONT-UNICODE-MAPPING-001"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["water.ar-fr.pdf", "water.fr.pdf", "water.ar-fr.facing.pdf"])
 def test_every_layout_passes_an_independent_pdf_ua_checker(ua_water: Path, name: str) -> None:
     _check_pdf_ua(ua_water / name, known=_EMPTY_GLYPH_TEXT)
+
+
+# The module's parts, without a build ------------------------------------------
+
+
+def test_the_hook_point_exists_in_this_weasyprint() -> None:
+    from weasyprint.pdf import tags  # the private function warraq.render.tagging wraps
+
+    assert callable(tags._build_box_tree)
+    assert TAGGED_VARIANTS == ("pdf/ua-1", "pdf/ua-2")  # the variants WeasyPrint tags
+
+
+def test_a_weasyprint_without_the_hook_point_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weasyprint.pdf import tags
+
+    monkeypatch.delattr(tags, "_build_box_tree")
+    with pytest.raises(WarraqError, match=r"_build_box_tree.*pdf/ua-1"), hinted_tagging():
+        pass
+
+
+def _p(language: str, groups: str = "", pair: str = "") -> _Node:
+    hint = {"Key": f"{language}{groups}{pair}", "Tag": "p", "Role": "paragraph"}
+    if pair:
+        hint["Pair"] = pair
+    return _Node("P", language, hint, [_Content(0, mcid=0)], groups=groups.split())
+
+
+def test_consecutive_rows_of_a_list_inside_a_quotation_are_grouped() -> None:
+    kids: list[_Node | _Content] = [
+        _p("ar"),
+        _p("ar", "blockquote"),
+        _p("fr", "blockquote"),
+        _p("ar", "blockquote list:l1"),
+        _p("fr", "blockquote list:l1"),
+        _p("ar"),
+    ]
+    grouped = _grouped(kids)
+    assert [node.role for node in grouped if isinstance(node, _Node)] == ["P", "BlockQuote", "P"]
+    quote = grouped[1]
+    assert isinstance(quote, _Node)
+    assert [kid.role for kid in quote.kids if isinstance(kid, _Node)] == ["P", "P", "L"]
+
+
+def test_facing_pieces_are_read_in_pairs() -> None:
+    kids: list[_Node | _Content] = [
+        _p("ar", pair="1:0"),
+        _p("ar", pair="2:0"),
+        _p("fr", pair="1:0"),
+        _p("fr", pair="2:0"),
+    ]
+    paired = [kid.hint["Pair"] + kid.lang for kid in _paired(kids) if isinstance(kid, _Node)]
+    assert paired == ["1:0ar", "1:0fr", "2:0ar", "2:0fr"]
+
+
+def test_a_container_of_two_languages_takes_the_primary_one() -> None:
+    pair = _Node("LBody", None, {}, [_p("ar"), _p("fr")])
+    single = _Node("Div", "fr", {}, [_p("ar")])
+    document = _Node("Document", "ar", {}, [pair, single])
+    _languages(document, "ar")
+    assert (pair.lang, single.lang, document.lang) == ("ar", "ar", "ar")
+    _languages(document, "fr")
+    assert pair.lang == "fr"
