@@ -67,6 +67,9 @@ TAGGED_VARIANTS = ("pdf/ua-1", "pdf/ua-2")
 """The PDF variants whose structure tree this module writes."""
 
 _HINT = "/WarraqHint"
+_KEPT = ("/A", "/Alt", "/ActualText", "/E", "/ID", "/NS", "/T")
+"""Keys of WeasyPrint's elements that the rebuilt ones keep: attributes (a data
+table's headers, a figure's box), texts, ids, PDF 2.0's namespace."""
 _TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"))
 _PRESENTATION = frozenset(("presentation", "none"))
 
@@ -103,8 +106,8 @@ def hinted_tagging() -> Iterator[None]:
     if original is None:
         raise WarraqError(
             "pdf/ua: this WeasyPrint has no weasyprint.pdf.tags._build_box_tree, which warraq's "
-            "tagging hooks into: install the WeasyPrint the tests pin (70.x) or build without "
-            "--pdf-variant pdf/ua-1"
+            "tagging hooks into: install a WeasyPrint that has it (the tests run 70.0) or build "
+            "without --pdf-variant pdf/ua-1"
         )
     numbers: dict[int, int] = {}
     elements: list[Any] = []  # keeps the HTML elements alive, so their id() stay unique
@@ -168,9 +171,7 @@ class _Node:
     hint: dict[str, str]
     kids: list[_Node | _Content] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
-    attributes: Any = None
-    alt: Any = None
-    namespace: Any = None  # PDF 2.0 (pdf/ua-2): WeasyPrint's namespace, on the Document
+    kept: dict[str, Any] = field(default_factory=dict)  # WeasyPrint's other keys (_KEPT)
 
     @property
     def tag(self) -> str:
@@ -221,9 +222,7 @@ def _read(element: Any, pages: dict[tuple[int, int], int], page: int | None) -> 
         lang=str(element.Lang) if "/Lang" in element else None,
         hint=hint,
         groups=hint.get("Group", "").split(),
-        attributes=element.get("/A"),
-        alt=element.get("/Alt"),
-        namespace=element.get("/NS"),
+        kept={key: element[key] for key in _KEPT if key in element},
     )
     kids = element.get("/K", pikepdf.Array())
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
@@ -443,12 +442,10 @@ def _write(pdf: Any, document: _Node, primary: str) -> None:
             element.Pg = pages[page].obj
         if node.lang:
             element.Lang = pikepdf.String(node.lang)
-        if node.role == "Figure" and node.attributes is not None:
-            element.A = node.attributes
-        if node.alt is not None:
-            element.Alt = node.alt
-        if node.namespace is not None:
-            element.NS = node.namespace
+        for key, value in node.kept.items():
+            table = key == "/A" and value.get("/O") == pikepdf.Name.Table
+            if not table or node.role in ("TD", "TH"):  # a cell made a P loses its table keys
+                element[key] = value
         kids = pikepdf.Array()
         for kid in node.kids:
             if isinstance(kid, _Node):
