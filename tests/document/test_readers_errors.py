@@ -35,6 +35,10 @@ def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         ("book.docx", "نص", ["book.docx", "not a readable .docx file"]),
         ("book.rtf", "نص", ["unknown source type '.rtf'", ".md", ".txt", ".docx", ".odt"]),
         ("only-code.md", "```\nنص برمجي\n```\n", ["no text to publish"]),
+        ("c0.txt", "سطر.\n\nهذا\x01 نص.\n", ["line 3", "U+0001", "remove it from the source"]),
+        ("del.md", "# عنوان\n\nنص\x7f هنا.\n", ["line 3", "U+007F"]),
+        ("c1.md", "نص.\n\n> اقتباس\n> فيه \x9b رمز.\n", ["line 3", "U+009B"]),
+        ("heading.md", "# عنوان\x1b\n\nنص.\n", ["line 1", "U+001B"]),
     ],
 )
 def test_bad_source(

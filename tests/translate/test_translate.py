@@ -395,3 +395,36 @@ def test_a_reviewed_translation_comes_back_when_an_edit_is_undone(
     assert entry.string == "Relu à la main."
     assert message_status(entry) is Status.REVIEWED
     msgfmt_check(po(blank_sample, "fr"))
+
+
+def test_a_failed_first_run_leaves_no_locales_folder(warraq: Runner, blank_sample: Path) -> None:
+    """No model installed: the run stops, and takes its lock and its new folder with it."""
+    result = warraq("translate", cwd=blank_sample)  # argos, and no model installed
+    assert result.exit_code == 1, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (blank_sample / "locales").exists()
+
+
+def test_the_lock_file_goes_and_an_existing_locales_folder_stays(
+    warraq: Runner, blank_sample: Path
+) -> None:
+    (blank_sample / "locales").mkdir()
+    assert warraq("translate", cwd=blank_sample).exit_code == 1
+    assert (blank_sample / "locales").is_dir()
+    assert not (blank_sample / "locales" / ".warraq.lock").exists()
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    assert po(blank_sample, "fr").is_file()
+    assert not (blank_sample / "locales" / ".warraq.lock").exists()
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x7f", "\x9b"])
+def test_a_control_character_in_the_source_is_refused_before_any_catalog(
+    warraq: Runner, tmp_path: Path, char: str
+) -> None:
+    source = tmp_path / "c.txt"
+    source.write_text(f"سطر أول.\n\nهذا{char} نص.\n", encoding="utf-8")
+    result = warraq("translate", str(source), "--engine", "fake", "--to", "fr", cwd=tmp_path)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"warraq: error: {source}, line 3: ") and "U+00" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]

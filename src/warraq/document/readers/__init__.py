@@ -17,7 +17,13 @@ from warraq.document.readers.draft import (
 from warraq.document.readers.markdown import read_markdown
 from warraq.document.readers.odt import read_odt
 from warraq.document.readers.txt import read_txt
-from warraq.document.text import ARABIC_SCRIPT_LANGUAGES, has_arabic, normalise_newlines
+from warraq.document.text import (
+    ARABIC_SCRIPT_LANGUAGES,
+    describe_character,
+    first_forbidden_character,
+    has_arabic,
+    normalise_newlines,
+)
 from warraq.errors import WarraqError
 
 Reader = Callable[..., Draft]
@@ -107,6 +113,7 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
         raise WarraqError(f"{name}: no text to publish was found in the source")
     if arabic_script and not any(has_arabic(text) for text in _texts(draft.blocks)):
         raise _no_arabic(name, effective)
+    _refuse_forbidden_characters(draft, name)
     return Draft(
         source=draft.source,
         markup=draft.markup,
@@ -127,12 +134,40 @@ def _no_arabic(name: str, language: str) -> WarraqError:
 
 
 def _texts(blocks: tuple[RawBlock, ...]) -> list[str]:
-    texts: list[str] = []
-    for block in blocks:
+    return [text for _, text in _lined_texts(blocks)]
+
+
+def _lined_texts(blocks: tuple[RawBlock, ...]) -> list[tuple[int, str]]:
+    """Every text of ``blocks`` with its line, in reading order (iterative: quotes nest)."""
+    texts: list[tuple[int, str]] = []
+    pending: list[RawBlock] = list(reversed(blocks))
+    while pending:
+        block = pending.pop()
         if isinstance(block, RawHeading | RawParagraph):
-            texts.append(block.text)
+            texts.append((block.line, block.text))
         elif isinstance(block, RawList):
-            texts.extend(item.text for item in block.items)
+            texts.extend((item.line, item.text) for item in block.items)
         elif isinstance(block, RawQuote):
-            texts.extend(_texts(block.blocks))
+            pending.extend(reversed(block.blocks))
     return texts
+
+
+def _refuse_forbidden_characters(draft: Draft, name: str) -> None:
+    """A control character (or another no edition can hold) stops the run, naming its line."""
+    texts = _lined_texts(draft.blocks)
+    if draft.title:
+        texts.insert(0, (draft.title_line, draft.title))
+    for line, text in texts:
+        bad = first_forbidden_character(text)
+        if bad is not None:
+            where = f"{name}, line {line}" if line else name
+            raise WarraqError(
+                f"{where}: the text contains {describe_character(bad)}, which no edition "
+                "can hold; remove it from the source"
+            )
+    bad = first_forbidden_character(draft.author or "")
+    if bad is not None:
+        raise WarraqError(
+            f"{name}: the author contains {describe_character(bad)}, which no edition "
+            "can hold; remove it from the front matter"
+        )
