@@ -79,3 +79,43 @@ def test_other_language_source_is_accepted_when_declared(warraq: Runner, tmp_pat
     result = warraq("structure", str(path), "--json")
     assert result.exit_code == 0, result.stderr
     assert '"language": "fr"' in result.stdout
+
+
+def _nested_quotes(path: Path, depth: int) -> Path:
+    path.write_text(f"نص أول.\n\n{'>' * depth} اقتباس عميق.\n\nنص أخير.\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("structure",),
+        ("translate", "--update-only", "--to", "fr"),
+        ("build", "--draft", "--to", "fr", "-j", "1"),
+    ],
+)
+def test_quotes_nested_past_the_limit_are_one_line_naming_file_and_line(
+    warraq: Runner, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    source = _nested_quotes(tmp_path / "deep.md", 1000)
+    result = warraq(command[0], str(source), *command[1:], cwd=tmp_path)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"warraq: error: {source}, line 3: block quotes nested more than 100")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.md"]  # nothing written
+
+
+def test_quotes_nested_to_the_limit_are_read(warraq: Runner, tmp_path: Path) -> None:
+    source = _nested_quotes(tmp_path / "deep.md", 100)
+    result = warraq("structure", "--json", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count('"type": "quote"') == 100
+
+
+@pytest.mark.slow
+def test_quotes_nested_to_the_limit_build(warraq: Runner, tmp_path: Path) -> None:
+    source = _nested_quotes(tmp_path / "deep.md", 100)
+    result = warraq("build", str(source), "--draft", "--to", "fr", "-j", "1", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "build" / "deep.ar-fr.pdf").stat().st_size > 0
+    assert (tmp_path / "build" / "deep.ar-fr.epub").stat().st_size > 0
