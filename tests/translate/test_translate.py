@@ -336,14 +336,19 @@ def test_killing_translate_halfway_keeps_every_finished_segment(
     assert _check_partial(blank_sample) == TOTAL
 
 
-def test_ctrl_c_stops_cleanly(blank_sample: Path) -> None:
-    process = _run_in_background(blank_sample, delay="0.03")
+def test_ctrl_c_saves_the_running_batch_then_stops(blank_sample: Path) -> None:
+    """SIGINT mid-batch: the batch the engine is on is finished, merged and saved, then exit 130."""
+    process = _run_in_background(blank_sample, delay="0.5")  # 2 s a batch of 4
     _wait_for_progress(blank_sample, process, at_least=4)
+    before = _translated(blank_sample)  # the batch after these is running
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
-    assert b"warraq: interrupted" in stderr
-    assert 4 <= _check_partial(blank_sample) < TOTAL
+    after = _check_partial(blank_sample)
+    assert before + 4 <= after < TOTAL and after % 4 == 0  # whole batches, the running one kept
+    last = stderr.decode().strip().splitlines()[-1]
+    assert last.startswith("warraq: interrupted; ") and "translations saved" in last
+    assert f"; {after} translations saved" in last
 
 
 def test_warraq_help_does_not_load_machine_translation() -> None:
