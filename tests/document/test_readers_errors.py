@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner
+from warraq.document.readers import MAX_SOURCE_BYTES
 
 
 def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -119,3 +120,42 @@ def test_quotes_nested_to_the_limit_build(warraq: Runner, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "build" / "deep.ar-fr.pdf").stat().st_size > 0
     assert (tmp_path / "build" / "deep.ar-fr.epub").stat().st_size > 0
+
+
+def _source_of(path: Path, size: int) -> Path:
+    """A .txt source of exactly ``size`` bytes: Arabic paragraphs, padded with spaces."""
+    paragraph = "هذه جملة من نص طويل جدا.\n\n"
+    data = (paragraph * (size // len(paragraph.encode()) + 1)).encode()[:size]
+    data = data[: data.rfind(b"\n") + 1]
+    path.write_bytes(data + b" " * (size - len(data)))
+    assert path.stat().st_size == size
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("structure",),
+        ("translate", "--engine", "fake", "--to", "fr"),
+        ("build", "--draft", "--to", "fr", "-j", "1"),
+    ],
+)
+def test_a_source_past_the_size_limit_is_refused_before_anything_is_written(
+    warraq: Runner, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    source = _source_of(tmp_path / "big.txt", MAX_SOURCE_BYTES + 1)
+    result = warraq(command[0], str(source), *command[1:], cwd=tmp_path)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"warraq: error: {source}: 2.0 MiB ({MAX_SOURCE_BYTES + 1:,} bytes)")
+    assert "up to 2 MiB" in line and "split it" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+
+
+def test_the_size_limit_is_the_size_itself(
+    warraq: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("warraq.document.readers.MAX_SOURCE_BYTES", 4000)
+    assert warraq("structure", str(_source_of(tmp_path / "a.txt", 4000))).exit_code == 0
+    result = warraq("structure", str(_source_of(tmp_path / "b.txt", 4001)))
+    assert result.exit_code == 1 and "(4,001 bytes)" in result.stderr

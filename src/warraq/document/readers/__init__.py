@@ -35,6 +35,15 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown,
 }
 
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+"""The largest source warraq takes: 2 MiB of text (UTF-8), about 1,300 side-by-side pages.
+
+Chosen by measurement (benchmarks/README.md, "Source size limit"): the PDF's
+time and memory grow with the text, and at 2 MiB one edition already takes
+minutes and about 1.3 GB; a 20 MB source never finished. Past the limit
+every command stops before reading further, so nothing is written.
+"""
+
 FileReader = Callable[..., Draft]
 """``reader(path, *, source, language) -> Draft``: for formats read from the file itself."""
 
@@ -43,7 +52,15 @@ FILE_READERS: dict[str, FileReader] = {
     ".odt": read_odt,
 }
 
-__all__ = ["FILE_READERS", "READERS", "Draft", "decode_source", "ingest", "read_source_text"]
+__all__ = [
+    "FILE_READERS",
+    "MAX_SOURCE_BYTES",
+    "READERS",
+    "Draft",
+    "decode_source",
+    "ingest",
+    "read_source_text",
+]
 
 
 def read_source_text(path: Path, display: str | None = None) -> str:
@@ -95,7 +112,9 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
             raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
         draft = FILE_READERS[suffix](path, source=name, language=language or "ar")
         text = "\n".join(_texts(draft.blocks))
+        _refuse_too_large(name, len(text.encode("utf-8")), "of text")
     else:
+        _refuse_too_large(name, path.stat().st_size, "")
         text = read_source_text(path, name)
         if not text.strip():
             raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
@@ -124,6 +143,17 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
         author=draft.author,
         language=effective,
     )
+
+
+def _refuse_too_large(name: str, size: int, what: str) -> None:
+    """Past :data:`MAX_SOURCE_BYTES`, stop before anything is rendered or written."""
+    if size > MAX_SOURCE_BYTES:
+        limit = MAX_SOURCE_BYTES / 1024 / 1024
+        raise WarraqError(
+            f"{name}: {size / 1024 / 1024:.1f} MiB {what}".rstrip()
+            + f" ({size:,} bytes); warraq takes sources up to {limit:g} MiB (about 1,300 "
+            "side-by-side pages): split it into several documents in warraq.toml"
+        )
 
 
 def _no_arabic(name: str, language: str) -> WarraqError:
