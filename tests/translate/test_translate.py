@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shutil
@@ -433,3 +434,32 @@ def test_a_control_character_in_the_source_is_refused_before_any_catalog(
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"warraq: error: {source}, line 3: ") and "U+00" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file write fails as on a full disk (the flush to disk, which names no file)."""
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+
+
+def test_a_full_disk_is_a_one_line_error_naming_the_file(
+    warraq: Runner, blank_sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _disk_full(monkeypatch)
+    result = warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("warraq: error: locales/france-qatar-security.pot: ")
+    assert "No space left on device" in line and "free space" in line
+    assert not list((blank_sample / "locales").rglob("*.po"))
+
+
+def test_a_blocked_locales_folder_is_a_one_line_error(warraq: Runner, blank_sample: Path) -> None:
+    (blank_sample / "locales").write_text("a file where the catalogs belong")
+    result = warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "locales" in line and "Traceback" not in result.stderr
