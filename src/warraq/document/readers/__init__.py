@@ -40,7 +40,7 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 Chosen by measurement (benchmarks/README.md, "Source size limit"): the PDF's
 time and memory grow with the text, and at 2 MiB one edition already takes
-minutes and about 1.3 GB; a 20 MB source never finished. Past the limit
+4 minutes of CPU and 1.2 GB; a 20 MB source never finished. Past the limit
 every command stops before reading further, so nothing is written.
 """
 
