@@ -649,6 +649,7 @@ def test_rebuilds_are_byte_identical(books: Books, tmp_path: Path) -> None:
     assert {info.date_time for info in archive.infolist()} == {(2024, 6, 1, 12, 0, 0)}
 
 
+@pytest.mark.slow
 def test_without_source_date_epoch_the_date_is_the_publication_date(tmp_path: Path) -> None:
     project = copy_fixture("epub/qanat", tmp_path)
     (first, _) = build_project(project, epoch=None)
@@ -682,6 +683,7 @@ def _text_project(tmp_path: Path, source: str, translation: str) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_markup_in_the_source_comes_out_as_text(tmp_path: Path, warraq: Runner) -> None:
     source = 'قال <b>المدير</b> & <script>alert("x")</script> إن النتائج جيدة.'
     translation = 'Le <i>directeur</i> & <script>alert("x")</script> a dit que tout va bien.'
@@ -721,6 +723,7 @@ def test_a_character_xml_cannot_hold_is_an_error_naming_the_line_or_segment(
 # Templates ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_project_templates_override_the_theme_and_drop_the_conformance_claim(
     tmp_path: Path, warraq: Runner
 ) -> None:

@@ -18,9 +18,7 @@ def check_characters(job: EditionJob) -> None:
     The source's own text was refused when read (:func:`warraq.document.readers.ingest`).
     """
     document = job.document
-    catalog = catalog_path(job.project, job.document_config.name, job.language)
-    if catalog.is_relative_to(job.project.root):
-        catalog = catalog.relative_to(job.project.root)
+    catalog = job.project.shown(catalog_path(job.project, job.document_config.name, job.language))
     for segment in document.segments():
         translated = job.translation.lookup(segment.text).text
         bad = first_forbidden_character(translated)

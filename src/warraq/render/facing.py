@@ -208,7 +208,7 @@ def edition_units(view: EditionView, job: EditionJob) -> tuple[Unit, ...]:
     """The opening title, then every row of the view with its segments' sides."""
     sides = segment_sides(job)
     title = view.title
-    target_title = title[1] if title[1].language != title[0].language else _blank(title[1])
+    target_title = view.target_title or _blank(title[1])
     units = [Unit(None, (("", title[0], target_title),), "opening")]
     for row in view.rows:
         segments = tuple((sid, *sides[sid]) for sid in row.segment_ids)

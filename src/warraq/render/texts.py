@@ -32,11 +32,7 @@ def segment_texts(job: EditionJob) -> Iterator[PrintedText]:
     """The source (when the layout prints it) and translation of every segment of ``job``."""
     project, config, document = job.project, job.document_config, job.document
     markup = document.meta.markup
-    catalog = catalog_path(project, config.name, job.language)
-    try:
-        catalog_name = str(catalog.relative_to(project.root))
-    except ValueError:
-        catalog_name = str(catalog)
+    catalog_name = str(project.shown(catalog_path(project, config.name, job.language)))
     for block in document.text_blocks():
         for segment in block.segments:
             if job.edition.bilingual:

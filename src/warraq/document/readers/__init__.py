@@ -14,6 +14,7 @@ from warraq.document.readers.draft import (
     RawParagraph,
     RawQuote,
 )
+from warraq.document.readers.html import read_html
 from warraq.document.readers.markdown import read_markdown
 from warraq.document.readers.odt import read_odt
 from warraq.document.readers.txt import read_txt
@@ -33,6 +34,8 @@ READERS: dict[str, Reader] = {
     ".txt": read_txt,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
 }
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -67,7 +70,7 @@ def read_source_text(path: Path, display: str | None = None) -> str:
     """Read ``path`` as UTF-8, with line endings unified and a leading BOM removed."""
     name = display or str(path)
     if path.is_dir():
-        raise WarraqError(f"{name}: is a directory; give the path of a .txt or .md source file")
+        raise WarraqError(f"{name}: is a directory; give the path of a source file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -99,7 +102,7 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
     """
     name = display or str(path)
     if path.is_dir():
-        raise WarraqError(f"{name}: is a directory; give the path of a .txt or .md source file")
+        raise WarraqError(f"{name}: is a directory; give the path of a source file")
     if not path.exists():
         raise WarraqError(f"{name}: no such file; check the path")
     suffix = path.suffix.lower()
@@ -120,8 +123,9 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
             raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
         draft = reader(text, source=name, language=language or "ar")
     if reader is not None and language and draft.language and draft.language != language:
+        says = "the page's lang" if reader is read_html else "front matter"
         raise WarraqError(
-            f"{name}: front matter says language '{draft.language}' but the project's source "
+            f"{name}: {says} says language '{draft.language}' but the project's source "
             f"language is '{language}'; make them agree"
         )
     effective = language or draft.language or "ar"

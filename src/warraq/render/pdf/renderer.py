@@ -20,6 +20,7 @@ from warraq.render.pdf.context import (
 )
 from warraq.render.pdf.faces import css_string, font_faces
 from warraq.render.pdf.fetcher import make_fetcher
+from warraq.render.pdf.kashida import justify
 from warraq.render.pdf.passes import (
     MAX_LAYOUT_PASSES,
     forced_breaks_css,
@@ -85,6 +86,9 @@ def render_pdf(job: EditionJob) -> bytes:
         document = None  # one layout in memory at a time: drop this one before the next
         gc.collect()
         document = source.render(stylesheets=[CSS(string=forced_breaks_css(breaks))], **options)
+    if job.edition.arabic_justification == "kashida":
+        stylesheets = [CSS(string=forced_breaks_css(breaks))] if breaks else []
+        document, _ = justify(lambda: source.render(stylesheets=stylesheets, **options), document)
     # Layout leaves its discarded boxes in reference cycles (some 35 MB on a
     # 300-page book) that Python frees only at its next full collection; freeing
     # them now lets writing the PDF reuse that memory instead of adding to it.
