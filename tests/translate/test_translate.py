@@ -404,8 +404,11 @@ def test_a_reviewed_translation_comes_back_when_an_edit_is_undone(
 
 
 def test_a_failed_first_run_leaves_no_locales_folder(warraq: Runner, blank_sample: Path) -> None:
-    """No model installed: the run stops, and takes its lock and its new folder with it."""
-    result = warraq("translate", cwd=blank_sample)  # argos, and no model installed
+    """The run stops after taking its lock (here: the source cannot be read), and takes the lock
+    and the folder it made for it along."""
+    source = blank_sample / "seeds" / "france-qatar-security.ar.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nنص\x01.\n", encoding="utf-8")
+    result = warraq("translate", "--engine", "fake", cwd=blank_sample)
     assert result.exit_code == 1, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (blank_sample / "locales").exists()
@@ -415,11 +418,16 @@ def test_the_lock_file_goes_and_an_existing_locales_folder_stays(
     warraq: Runner, blank_sample: Path
 ) -> None:
     (blank_sample / "locales").mkdir()
-    assert warraq("translate", cwd=blank_sample).exit_code == 1
-    assert (blank_sample / "locales").is_dir()
+    source = blank_sample / "seeds" / "france-qatar-security.ar.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text + "\nنص\x01.\n", encoding="utf-8")
+    assert warraq("translate", "--engine", "fake", cwd=blank_sample).exit_code == 1
+    assert list((blank_sample / "locales").iterdir()) == []
+    source.write_text(text, encoding="utf-8")
+    assert warraq("translate", cwd=blank_sample).exit_code == 1  # no model: catalogs only
+    assert po(blank_sample, "fr").is_file()
     assert not (blank_sample / "locales" / ".warraq.lock").exists()
     assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
-    assert po(blank_sample, "fr").is_file()
     assert not (blank_sample / "locales" / ".warraq.lock").exists()
 
 
