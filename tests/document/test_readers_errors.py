@@ -159,3 +159,18 @@ def test_the_size_limit_is_the_size_itself(
     assert warraq("structure", str(_source_of(tmp_path / "a.txt", 4000))).exit_code == 0
     result = warraq("structure", str(_source_of(tmp_path / "b.txt", 4001)))
     assert result.exit_code == 1 and "(4,001 bytes)" in result.stderr
+
+
+def test_the_size_limit_counts_a_web_pages_text_not_its_scripts(
+    warraq: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("warraq.document.readers.MAX_SOURCE_BYTES", 4000)
+    script = "<script>" + "var x = 1;\n" * 1000 + "</script>"
+    page = tmp_path / "page.html"
+    paragraph = "<p>هذه جملة من مقالة على الشبكة.</p>\n"
+    page.write_text(f'<html lang="ar"><body>{script}<article>{paragraph * 10}</article></body></html>')
+    assert page.stat().st_size > 4000
+    assert warraq("structure", str(page)).exit_code == 0
+    page.write_text(f'<html lang="ar"><body><article>{paragraph * 200}</article></body></html>')
+    result = warraq("structure", str(page))
+    assert result.exit_code == 1 and "MiB of text" in result.stderr

@@ -41,11 +41,17 @@ READERS: dict[str, Reader] = {
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """The largest source warraq takes: 2 MiB of text (UTF-8), about 1,300 side-by-side pages.
 
+The file's size for plain text and Markdown; the text found in it for web
+pages and word-processor files (their markup, scripts and images do not count).
+
 Chosen by measurement (benchmarks/README.md, "Source size limit"): the PDF's
 time and memory grow with the text, and at 2 MiB one edition already takes
 4 minutes of CPU and 1.2 GB; a 20 MB source never finished. Past the limit
-every command stops before reading further, so nothing is written.
+every command stops before anything is rendered or written.
 """
+
+PLAIN_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+"""Sources whose file is (nearly all) their text: the size limit applies to the file itself."""
 
 FileReader = Callable[..., Draft]
 """``reader(path, *, source, language) -> Draft``: for formats read from the file itself."""
@@ -117,11 +123,15 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
         text = "\n".join(_texts(draft.blocks))
         _refuse_too_large(name, len(text.encode("utf-8")), "of text")
     else:
-        _refuse_too_large(name, path.stat().st_size, "")
+        if suffix in PLAIN_SUFFIXES:  # the file is the text: refused before it is even read
+            _refuse_too_large(name, path.stat().st_size, "")
         text = read_source_text(path, name)
         if not text.strip():
             raise WarraqError(f"{name}: the source is empty; write the text to publish in it")
         draft = reader(text, source=name, language=language or "ar")
+        if suffix not in PLAIN_SUFFIXES:  # a web page: its text, not its markup and scripts
+            published = "\n".join(_texts(draft.blocks))
+            _refuse_too_large(name, len(published.encode("utf-8")), "of text")
     if reader is not None and language and draft.language and draft.language != language:
         says = "the page's lang" if reader is read_html else "front matter"
         raise WarraqError(
