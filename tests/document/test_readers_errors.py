@@ -168,7 +168,8 @@ def test_the_size_limit_counts_a_web_pages_text_not_its_scripts(
     script = "<script>" + "var x = 1;\n" * 1000 + "</script>"
     page = tmp_path / "page.html"
     paragraph = "<p>هذه جملة من مقالة على الشبكة.</p>\n"
-    page.write_text(f'<html lang="ar"><body>{script}<article>{paragraph * 10}</article></body></html>')
+    body = f"{script}<article>{paragraph * 10}</article>"
+    page.write_text(f'<html lang="ar"><body>{body}</body></html>')
     assert page.stat().st_size > 4000
     assert warraq("structure", str(page)).exit_code == 0
     page.write_text(f'<html lang="ar"><body><article>{paragraph * 200}</article></body></html>')
