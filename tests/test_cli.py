@@ -69,6 +69,7 @@ def test_unknown_command_is_a_usage_error(warraq: Runner) -> None:
         (["check", "--to"], "xx", "'xx' is not a target language"),
         (["status", "--to"], "fr,../x", "'../x' is not a language code"),
         (["check", "--to"], "../../x", "is not a language code"),
+        (["status", "--to"], "../../x", "is not a language code"),
         (["status", "--to"], "zz", "'zz' is not a target language"),
         (["check", "--document"], "nosuch", "no document named 'nosuch'"),
     ],

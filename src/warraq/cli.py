@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -38,7 +38,20 @@ from warraq.translate.models import (
 from warraq.util.progress import progress_for
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """click's group, but Ctrl-C in a command ends it with warraq's one line.
+
+    (click would print an empty line first, and lose what the command said was saved.)
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            _interrupted(interrupt)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="warraq")
 @click.option(
     "-C",
@@ -504,13 +517,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except click.Abort as abort:
         if isinstance(abort.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("warraq: interrupted", err=True)
-            sys.exit(130)
+            _interrupted(abort.__context__)
         click.echo("warraq: aborted", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("warraq: interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as interrupt:
+        _interrupted(interrupt)
     except OSError as error:  # a full disk, a read-only folder, a file where a folder belongs
         where = f"{error.filename}: " if error.filename else ""
         click.echo(
@@ -519,6 +530,13 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(1)
+
+
+def _interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
+    """Ctrl-C: one line, with what was saved when the command says, and status 130."""
+    saved = f"; {interrupt.args[0]}" if interrupt.args else ""
+    click.echo(f"warraq: interrupted{saved}", err=True)
+    sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,19 +345,72 @@ def _previous_template(path: Path) -> PoCatalog | None:
         return None
 
 
+class _Interrupt:
+    """Ctrl-C while translating: noted, and acted on once the running batch is saved.
+
+    The engine's work on a batch cannot be resumed, so the batch it is on is
+    finished and saved first; a second Ctrl-C stops at once.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self, saved: int) -> None:
+        """Stop here if Ctrl-C was pressed: everything translated so far is saved."""
+        if self.requested:
+            raise KeyboardInterrupt(
+                f"{saved} translations saved; run 'warraq translate' again to translate the rest"
+            )
+
+
+@contextlib.contextmanager
+def _interrupt_after_batch() -> Iterator[_Interrupt]:
+    """Defer SIGINT to the end of the running batch (only the main thread receives signals)."""
+    interrupt = _Interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupt
+        return
+    previous = signal.signal(signal.SIGINT, interrupt.handle)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run(
     jobs: list[_CatalogWork],
     translators: dict[str, PairTranslator],
     processors: dict[str, tuple[Processor, ...]],
     progress: Progress,
 ) -> None:
-    """Translate every job's entries, saving each catalog after every batch."""
+    """Translate every job's entries, saving each catalog after every batch.
+
+    Ctrl-C stops the run after the running batch is saved (see :class:`_Interrupt`).
+    """
+    with _interrupt_after_batch() as interrupt:
+        _translate_jobs(jobs, translators, processors, progress, interrupt)
+
+
+def _translate_jobs(
+    jobs: list[_CatalogWork],
+    translators: dict[str, PairTranslator],
+    processors: dict[str, tuple[Processor, ...]],
+    progress: Progress,
+    interrupt: _Interrupt,
+) -> None:
     progress.start(sum(len(job.todo) for job in jobs if job.summary.language in translators))
     done = 0
+    saved = 0
     for job in jobs:
         translator = translators.get(job.summary.language)
         if translator is None or not job.todo:
             continue
+        interrupt.check(saved)
         label = f"{job.summary.document} [{job.summary.language}]"
         progress.update(done, label)
         chain = processors[job.summary.language]
@@ -372,9 +427,11 @@ def _run(
                 if source in job.suggestions:
                     message.auto_comments.append(job.suggestions[source].comment())
                 job.summary.translated += 1
+                saved += 1
             job.file.save()
             done += len(batch)
             progress.update(done, label)
+            interrupt.check(saved)
 
 
 def _before(text: str, processors: Sequence[Processor]) -> str:
