@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from warraq.config import load_project  # noqa: E402
 from warraq.document.model import Paragraph  # noqa: E402
 from warraq.document.structure import load_document  # noqa: E402
 from warraq.translate import ENGINES, TranslateOptions, translate  # noqa: E402
-from warraq.translate.engine import Batch  # noqa: E402
+from warraq.translate.fake import FakeEngine  # noqa: E402
 
 TARGET_NOOP_SECONDS = 1.0
 TARGET_BATCH_SPEEDUP = 3.0
@@ -290,42 +290,19 @@ def bench_sample(report: Report, folder: Path) -> float:
     return statistics.median(m.seconds for m in full)
 
 
-class CountingEngine:
-    """A translation engine that records every text it is given.
+def counting_engine(replies: Mapping[str, str]) -> FakeEngine:
+    """A fake engine that records every text it is given (:attr:`FakeEngine.received`).
 
     It answers each text with ``replies[language]``: the edited sentence's
     previous translation, so that the catalogs stay correct and the build
     after the edit passes warraq's checks.
     """
-
-    name = "bench-counting"
-
-    def __init__(self, replies: Mapping[str, str]) -> None:
-        self.replies = replies
-        self.received: dict[str, list[str]] = {}
-
-    def itself(self) -> CountingEngine:
-        """This engine: its own factory, for the engine registry."""
-        return self
-
-    def pair(self, source: str, target: str) -> CountingPair:
-        """A recording translator into ``target``."""
-        return CountingPair(self, target)
-
-
-class CountingPair:
-    """The counting engine's translator for one language."""
-
-    provenance = "benchmark counting engine (answers with the previous translation)"
-
-    def __init__(self, engine: CountingEngine, target: str) -> None:
-        self.engine = engine
-        self.target = target
-
-    def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
-        """Record ``texts``; answer every one with the reply for this language."""
-        self.engine.received.setdefault(self.target, []).extend(texts)
-        yield [(index, self.engine.replies[self.target]) for index in range(len(texts))]
+    return FakeEngine(
+        name="bench-counting",
+        answer=lambda target, text, index: replies[target],
+        delay=0.0,
+        provenance="benchmark counting engine (answers with the previous translation)",
+    )
 
 
 EDIT = " أيضاً"
@@ -369,8 +346,8 @@ def bench_edit(report: Report, folder: Path, full_build: float) -> None:
     for run, (sentence, replies) in enumerate(edited_sentences(sample, report.runs), start=1):
         text = source_path.read_text(encoding="utf-8")
         source_path.write_text(text.replace(sentence, sentence[:-1] + EDIT + "."), encoding="utf-8")
-        engine = CountingEngine(replies)
-        ENGINES[engine.name] = engine.itself
+        engine = counting_engine(replies)
+        ENGINES[engine.name] = engine
         try:
             start = time.perf_counter()
             summaries = translate(load_project(sample), TranslateOptions(engine=engine.name))

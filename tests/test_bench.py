@@ -51,8 +51,8 @@ def test_counting_engine_sees_one_segment_per_language_after_one_edit(tmp_path: 
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace(sentence, sentence[:-1] + bench.EDIT + "."), encoding="utf-8")
 
-    engine = bench.CountingEngine(replies)
-    ENGINES[engine.name] = engine.itself
+    engine = bench.counting_engine(replies)
+    ENGINES[engine.name] = engine
     try:
         summaries = bench.translate(project, bench.TranslateOptions(engine=engine.name))
     finally:
