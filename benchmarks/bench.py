@@ -629,6 +629,30 @@ def bench_translation(report: Report, folder: Path) -> None:
 # 6: a Dask cluster ---------------------------------------------------------------------
 
 
+def catalog_save_seconds(root: Path, folder: Path, runs: int = 5) -> float:
+    """The median time to save the book's English catalog after one changed entry.
+
+    What the translate stage does after every batch, on a copy of the catalog
+    in ``folder`` (``CatalogFile.save``: render, compare, atomic write).
+    """
+    from warraq.catalogs import CatalogFile, catalog_path, read_catalog
+
+    project = load_project(root)
+    original = catalog_path(project, project.documents[0].name, "en")
+    path = folder / "save-test.po"
+    shutil.copy2(original, path)
+    catalog = read_catalog(path, locale="en")
+    file = CatalogFile(path, catalog, read_catalog(path, locale="en"))
+    message = next(m for m in catalog if m.id)
+    times = []
+    for run in range(runs):
+        message.string = f"{message.string} {run}"
+        start = time.perf_counter()
+        file.save()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def bench_cluster(report: Report, folder: Path, pages: int) -> None:
     """The book's segments through the argos engine locally and on a 2-worker LocalCluster."""
     say(
@@ -693,6 +717,17 @@ def bench_cluster(report: Report, folder: Path, pages: int) -> None:
             "batches)",
             "ms",
             [1000 * seconds / data["fake_batches"] for seconds in times["fake"]],
+        )
+    )
+    save = catalog_save_seconds(book.root, own)
+    report.details["cluster"]["catalog_save_seconds"] = save
+    report.add(
+        Figure(
+            "6",
+            f"cluster: the client saving the catalog after a batch ({segments} entries)",
+            "ms",
+            [1000 * save],
+            note="median of 5 saves; the same cost with or without a cluster, on the client",
         )
     )
     report.add(
