@@ -8,6 +8,7 @@ RSS are those of a real command. benchmarks/README.md says how each figure is
 taken and records the last results.
 
     python benchmarks/bench.py [--runs 3] [--pages 300] [--json build/bench.json]
+        [--only sample|edit|book|translation|cluster|memory ...]
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from warraq.config import load_project  # noqa: E402
 from warraq.document.model import Paragraph  # noqa: E402
 from warraq.document.structure import load_document  # noqa: E402
 from warraq.translate import ENGINES, TranslateOptions, translate  # noqa: E402
-from warraq.translate.engine import Batch  # noqa: E402
+from warraq.translate.fake import FakeEngine  # noqa: E402
 
 TARGET_NOOP_SECONDS = 1.0
 TARGET_BATCH_SPEEDUP = 3.0
@@ -290,42 +291,19 @@ def bench_sample(report: Report, folder: Path) -> float:
     return statistics.median(m.seconds for m in full)
 
 
-class CountingEngine:
-    """A translation engine that records every text it is given.
+def counting_engine(replies: Mapping[str, str]) -> FakeEngine:
+    """A fake engine that records every text it is given (:attr:`FakeEngine.received`).
 
     It answers each text with ``replies[language]``: the edited sentence's
     previous translation, so that the catalogs stay correct and the build
     after the edit passes warraq's checks.
     """
-
-    name = "bench-counting"
-
-    def __init__(self, replies: Mapping[str, str]) -> None:
-        self.replies = replies
-        self.received: dict[str, list[str]] = {}
-
-    def itself(self) -> CountingEngine:
-        """This engine: its own factory, for the engine registry."""
-        return self
-
-    def pair(self, source: str, target: str) -> CountingPair:
-        """A recording translator into ``target``."""
-        return CountingPair(self, target)
-
-
-class CountingPair:
-    """The counting engine's translator for one language."""
-
-    provenance = "benchmark counting engine (answers with the previous translation)"
-
-    def __init__(self, engine: CountingEngine, target: str) -> None:
-        self.engine = engine
-        self.target = target
-
-    def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
-        """Record ``texts``; answer every one with the reply for this language."""
-        self.engine.received.setdefault(self.target, []).extend(texts)
-        yield [(index, self.engine.replies[self.target]) for index in range(len(texts))]
+    return FakeEngine(
+        name="bench-counting",
+        answer=lambda target, text, index: replies[target],
+        delay=0.0,
+        provenance="benchmark counting engine (answers with the previous translation)",
+    )
 
 
 EDIT = " أيضاً"
@@ -369,8 +347,8 @@ def bench_edit(report: Report, folder: Path, full_build: float) -> None:
     for run, (sentence, replies) in enumerate(edited_sentences(sample, report.runs), start=1):
         text = source_path.read_text(encoding="utf-8")
         source_path.write_text(text.replace(sentence, sentence[:-1] + EDIT + "."), encoding="utf-8")
-        engine = CountingEngine(replies)
-        ENGINES[engine.name] = engine.itself
+        engine = counting_engine(replies)
+        ENGINES[engine.name] = engine
         try:
             start = time.perf_counter()
             summaries = translate(load_project(sample), TranslateOptions(engine=engine.name))
@@ -439,6 +417,21 @@ def count_pages(path: Path) -> int:
         return int(document.page_count)
 
 
+_BOOKS: dict[Path, Book] = {}
+
+
+def the_book(folder: Path, pages: int) -> Book:
+    """The long book, generated in ``folder`` the first time a part asks for it."""
+    if folder not in _BOOKS:
+        book = generate_book(folder / "book", pages)
+        say(
+            f"  generated a {pages}-page book: {book.chapters} chapters, {book.paragraphs} "
+            f"paragraphs, {book.sentences} sentences, with reviewed fr and en catalogs"
+        )
+        _BOOKS[folder] = book
+    return _BOOKS[folder]
+
+
 def bench_book(report: Report, folder: Path, pages: int) -> None:
     """The long book: PDF (warraq against WeasyPrint alone) and EPUB, time and peak RSS."""
 
@@ -448,11 +441,7 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
         return met if pages >= TARGET_PAGES else None
 
     say(f"[4] a {pages}-page bilingual book generated from the sample")
-    book = generate_book(folder / "book", pages)
-    say(
-        f"  generated {book.chapters} chapters, {book.paragraphs} paragraphs, "
-        f"{book.sentences} sentences, with reviewed fr and en catalogs"
-    )
+    book = the_book(folder, pages)
     html = folder / "book.html"
     base = book_html(book, html)
     raw_output = folder / "raw.pdf"
@@ -553,12 +542,8 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
 # 5: translation ------------------------------------------------------------------------
 
 
-def bench_translation(report: Report, folder: Path) -> None:
-    """warraq's batched argos engine against argostranslate's translate(), in a child process."""
-    say(
-        "[5] translation throughput: random transformer-base model, warraq batched "
-        "against argostranslate.translate() per sentence"
-    )
+def translation_environment(folder: Path) -> dict[str, str]:
+    """A child's environment whose argos packages, settings and caches are in ``folder``."""
     home = folder / "home"
     env = child_environment()
     for variable, name in (
@@ -568,8 +553,18 @@ def bench_translation(report: Report, folder: Path) -> None:
     ):
         (home / name).mkdir(parents=True, exist_ok=True)
         env[variable] = str(home / name)
-    packages = folder / "argos-packages"
-    env["ARGOS_PACKAGES_DIR"] = str(packages)
+    env["ARGOS_PACKAGES_DIR"] = str(folder / "argos-packages")
+    return env
+
+
+def bench_translation(report: Report, folder: Path) -> None:
+    """warraq's batched argos engine against argostranslate's translate(), in a child process."""
+    say(
+        "[5] translation throughput: random transformer-base model, warraq batched "
+        "against argostranslate.translate() per sentence"
+    )
+    env = translation_environment(folder)
+    packages = Path(env["ARGOS_PACKAGES_DIR"])
     result = subprocess.run(
         [
             sys.executable,
@@ -631,6 +626,225 @@ def bench_translation(report: Report, folder: Path) -> None:
         )
 
 
+# 6: a Dask cluster ---------------------------------------------------------------------
+
+
+def catalog_save_seconds(root: Path, folder: Path, runs: int = 5) -> float:
+    """The median time to save the book's English catalog after one changed entry.
+
+    What the translate stage does after every batch, on a copy of the catalog
+    in ``folder`` (``CatalogFile.save``: render, compare, atomic write).
+    """
+    from warraq.catalogs import CatalogFile, catalog_path, read_catalog
+
+    project = load_project(root)
+    original = catalog_path(project, project.documents[0].name, "en")
+    path = folder / "save-test.po"
+    shutil.copy2(original, path)
+    catalog = read_catalog(path, locale="en")
+    file = CatalogFile(path, catalog, read_catalog(path, locale="en"))
+    message = next(m for m in catalog if m.id)
+    times = []
+    for run in range(runs):
+        message.string = f"{message.string} {run}"
+        start = time.perf_counter()
+        file.save()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_cluster(report: Report, folder: Path, pages: int) -> None:
+    """The book's segments through the argos engine locally and on a 2-worker LocalCluster."""
+    say(
+        f"[6] the {pages}-page book's distinct segments, random transformer-base model: "
+        "the argos engine in one process against a LocalCluster of 2 workers"
+    )
+    book = the_book(folder, pages)
+    own = folder / "cluster"
+    own.mkdir(exist_ok=True)
+    env = translation_environment(own)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "cluster.py"),
+            str(report.runs),
+            str(MAX_DECODING_LENGTH),
+            env["ARGOS_PACKAGES_DIR"],
+            str(book.root),
+        ],
+        cwd=own,
+        env=env,
+        stdout=subprocess.PIPE,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BenchError(f"the cluster benchmark exited with {result.returncode}")
+    data = json.loads(result.stdout)
+    report.details["cluster"] = data
+    segments, workers, batches = data["segments"], data["workers"], data["batches"]
+    times = data["seconds"]
+    local = [segments / seconds for seconds in times["local"]]
+    remote = [segments / seconds for seconds in times["cluster"]]
+    report.add(
+        Figure(
+            "6",
+            f"cluster: {segments} segments, argos engine in one process "
+            f"({data['local_parallel_batches']} batches at once, 1 thread each)",
+            "segments/s",
+            local,
+        )
+    )
+    report.add(
+        Figure(
+            "6",
+            f"cluster: the same on a LocalCluster ({workers} workers, 1 thread each)",
+            "segments/s",
+            remote,
+        )
+    )
+    report.add(
+        Figure(
+            "6",
+            "cluster: LocalCluster / one process",
+            "ratio",
+            [r / lo for r, lo in zip(remote, local, strict=True)],
+        )
+    )
+    report.add(
+        Figure(
+            "6",
+            f"cluster: scheduling overhead per batch (no-op engine, {data['fake_batches']} "
+            "batches)",
+            "ms",
+            [1000 * seconds / data["fake_batches"] for seconds in times["fake"]],
+        )
+    )
+    save = catalog_save_seconds(book.root, own)
+    report.details["cluster"]["catalog_save_seconds"] = save
+    report.add(
+        Figure(
+            "6",
+            f"cluster: the client saving the catalog after a batch ({segments} entries)",
+            "ms",
+            [1000 * save],
+            note="median of 5 saves; the same cost with or without a cluster, on the client",
+        )
+    )
+    report.add(
+        Figure(
+            "6",
+            f"cluster: worker time not translating, per batch ({batches} batches)",
+            "ms",
+            [
+                1000 * (workers * seconds - compute) / batches
+                for seconds, compute in zip(
+                    times["cluster"], data["cluster_compute_seconds"], strict=True
+                )
+            ],
+            note="workers x wall time - task compute time (Dask's task stream), per batch",
+        )
+    )
+
+
+# 7: the translation memory --------------------------------------------------------------
+
+
+def _drop_catalogs(root: Path) -> int:
+    """Remove the project's translated catalogs (not the template); how many."""
+    paths = sorted((root / "locales").glob("*/LC_MESSAGES/*.po"))
+    for path in paths:
+        path.unlink()
+    return len(paths)
+
+
+def bench_memory(report: Report, folder: Path, pages: int) -> None:
+    """A translate run where every entry comes from the translation memory (a TMX compendium)."""
+    say(
+        f"[7] translation memory: the {pages}-page book's catalogs removed, every entry "
+        "recalled from its TMX export, against a run with nothing to do"
+    )
+    book = the_book(folder, pages)
+    tmx = folder / "book.tmx"
+    exported = run_measured(
+        warraq("tm", "export", "--format", "tmx", "--output", str(tmx)), book.root
+    )
+    recalled = folder / "memory"
+    if recalled.exists():
+        shutil.rmtree(recalled)
+    shutil.copytree(book.root, recalled, ignore=shutil.ignore_patterns("build"))
+    _drop_catalogs(recalled)
+    run_measured(warraq("tm", "import", str(tmx)), recalled)
+    memory: list[Measured] = []
+    idle: list[Measured] = []
+    sent: list[float] = []
+    entries = 0
+    for run in range(1, report.runs + 1):
+        _drop_catalogs(recalled)
+        memory.append(run_measured(warraq("translate", "--engine", "fake"), recalled))
+        idle.append(run_measured(warraq("translate", "--engine", "fake"), book.root))
+        lines = [line for line in memory[-1].stdout.splitlines() if " translated, " in line]
+        sent.append(sum(int(line.split(": ")[1].split(" translated")[0]) for line in lines))
+        entries = sum(
+            int(line.rsplit(", ", 1)[1].split(" from")[0])
+            for line in lines
+            if "from translation memory" in line
+        )
+        say(
+            f"  run {run}/{report.runs}: everything from memory {memory[-1].seconds:.2f} s "
+            f"({entries} entries recalled, {sent[-1]:.0f} to the engine), nothing to do "
+            f"{idle[-1].seconds:.2f} s"
+        )
+    report.details["memory"] = {
+        "tmx_kb": tmx.stat().st_size / 1024,
+        "tm_export_seconds": exported.seconds,
+        "entries": entries,
+    }
+    report.add(
+        Figure(
+            "7",
+            f"memory: entries sent to the engine when all {entries} are remembered",
+            "segments",
+            sent,
+            target="0 in every run",
+            passed=all(value == 0 for value in sent),
+        )
+    )
+    report.add(
+        Figure(
+            "7",
+            "memory: warraq translate, everything from memory",
+            "s",
+            [m.seconds for m in memory],
+        )
+    )
+    report.add(
+        Figure("7", "memory: warraq translate, nothing to do", "s", [m.seconds for m in idle])
+    )
+    report.add(
+        Figure(
+            "7",
+            "memory: peak RSS, everything from memory",
+            "MiB",
+            [m.peak_mb for m in memory],
+        )
+    )
+    report.add(
+        Figure(
+            "7",
+            "memory: cost per recalled entry (from memory - nothing to do)",
+            "ms",
+            [
+                1000 * (m.seconds - i.seconds) / max(entries, 1)
+                for m, i in zip(memory, idle, strict=True)
+            ],
+        )
+    )
+
+
+PARTS = ("sample", "edit", "book", "translation", "cluster", "memory")
+"""The benchmark's parts, in the order they run (``--only``); ``edit`` needs ``sample``."""
+
+
 # Main -----------------------------------------------------------------------------------
 
 
@@ -650,12 +864,21 @@ def run_all(options: argparse.Namespace) -> Report:
     try:
         report.load["start"] = load_average()
         say(f"load average at start: {report.load['start']}")
-        full = bench_sample(report, folder)
-        bench_edit(report, folder, full)
-        report.load["book"] = load_average()
-        bench_book(report, folder, options.pages)
-        report.load["translation"] = load_average()
-        bench_translation(report, folder)
+        parts = options.only or PARTS
+        full = 0.0
+        if "sample" in parts or "edit" in parts:
+            full = bench_sample(report, folder)
+        if "edit" in parts:
+            bench_edit(report, folder, full)
+        for part, run in (
+            ("book", lambda: bench_book(report, folder, options.pages)),
+            ("translation", lambda: bench_translation(report, folder)),
+            ("cluster", lambda: bench_cluster(report, folder, options.pages)),
+            ("memory", lambda: bench_memory(report, folder, options.pages)),
+        ):
+            if part in parts:
+                report.load[part] = load_average()
+                run()
         report.load["end"] = load_average()
     finally:
         if options.keep:
@@ -682,6 +905,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=300, help="pages of the long book")
     parser.add_argument("--json", type=Path, default=REPO / "build" / "bench.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="run only this part (repeatable; default: all; edit runs sample too)",
+    )
     options = parser.parse_args(argv)
     if options.runs < 1:
         parser.error("--runs must be at least 1")

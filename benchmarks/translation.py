@@ -87,18 +87,22 @@ class _OneSentence:
         return [text]
 
 
-def sample_texts() -> list[str]:
-    """What ``warraq translate`` sends to the engine for the sample, each distinct text once."""
-    project = load_project(REPO)
+def sample_texts(root: Path = REPO, target: str = TARGET) -> list[str]:
+    """What ``warraq translate`` sends the engine for the project at ``root``, each text once.
+
+    The first document's distinct segments into ``target``, glossary terms
+    replaced by placeholders. By default, the repository's sample.
+    """
+    project = load_project(root)
     config = project.documents[0]
     document = load_document(project, config)
-    shield = GlossaryShield(project_glossary(project), TARGET)
-    texts = dict.fromkeys(translatable_segments(project, config.name, document, TARGET))
+    shield = GlossaryShield(project_glossary(project), target)
+    texts = dict.fromkeys(translatable_segments(project, config.name, document, target))
     return [shield.before(text) for text in texts]
 
 
-def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, Any]:
-    """Build and install the model, then time both paths ``runs`` times, alternating."""
+def install_model(packages: Path) -> tuple[float, float]:
+    """Build the random transformer-base ar→en model and install it; its size (MB) and seconds."""
     sys.path.insert(0, str(REPO))
     from tests.tiny_argos import build_argosmodel
 
@@ -116,7 +120,12 @@ def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, An
         size_mb = archive.stat().st_size / 1e6
         install_package(archive, packages)
     log(f"built and installed a random {SOURCE}→{TARGET} transformer-base model ({size_mb:.0f} MB)")
-    built = time.perf_counter() - started
+    return size_mb, time.perf_counter() - started
+
+
+def measure(runs: int, max_decoding_length: int, packages: Path) -> dict[str, Any]:
+    """Build and install the model, then time both paths ``runs`` times, alternating."""
+    _, built = install_model(packages)
 
     import ctranslate2
     from argostranslate import settings

@@ -8,10 +8,13 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from warraq.cli import main
+from warraq.translate import ENGINES
+from warraq.translate.fake import FakeEngine
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -87,6 +90,27 @@ def warraq(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
         return Result(code, out, err)
 
     return run
+
+
+FakeEngines = Callable[..., FakeEngine]
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngines:
+    """The one test double of the translation engine: ``fake_engine(**options)`` registers one.
+
+    The options are :class:`warraq.translate.fake.FakeEngine`'s (``answer``,
+    ``delay``, ``fail_after``, ``provenance``, ``name``); the engine is
+    registered in ``ENGINES`` under its name (``fake`` unless told, which
+    ``--engine`` accepts) for the test only, and records what it receives.
+    """
+
+    def make(**options: Any) -> FakeEngine:
+        engine = FakeEngine(**options)
+        monkeypatch.setitem(ENGINES, engine.name, engine)
+        return engine
+
+    return make
 
 
 EPOCH = "1717200000"  # 2024-06-01T00:00:00Z: the session's SOURCE_DATE_EPOCH for sample builds

@@ -51,8 +51,8 @@ def test_counting_engine_sees_one_segment_per_language_after_one_edit(tmp_path: 
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace(sentence, sentence[:-1] + bench.EDIT + "."), encoding="utf-8")
 
-    engine = bench.CountingEngine(replies)
-    ENGINES[engine.name] = engine.itself
+    engine = bench.counting_engine(replies)
+    ENGINES[engine.name] = engine
     try:
         summaries = bench.translate(project, bench.TranslateOptions(engine=engine.name))
     finally:
@@ -65,3 +65,14 @@ def test_counting_engine_sees_one_segment_per_language_after_one_edit(tmp_path: 
     french = read_catalog(catalog_path(project, project.documents[0].name, "fr"), locale="fr")
     edited = sentence[:-1] + bench.EDIT + "."
     assert french.get(edited) is not None and french.get(edited).string == replies["fr"]
+
+
+def test_catalog_save_is_timed_on_a_copy(tmp_path: Path) -> None:
+    book = generate_book(tmp_path / "book", pages=3)
+    project = load_project(book.root)
+    original = catalog_path(project, BOOK_DOCUMENT, "en").read_bytes()
+    seconds = bench.catalog_save_seconds(book.root, tmp_path, runs=2)
+    assert seconds > 0
+    assert catalog_path(project, BOOK_DOCUMENT, "en").read_bytes() == original
+    saved = read_catalog(tmp_path / "save-test.po", locale="en")
+    assert any(str(m.string).endswith(" 1") for m in saved if m.id)  # both saves were written

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from lxml import etree
 
-from tests.conftest import FIXTURES, Runner, po
+from tests.conftest import FIXTURES, FakeEngines, Runner, copy_sample, po
 from warraq.catalogs import message_status, read_catalog
 from warraq.catalogs.translation import Status
 from warraq.document.structure import structure_source
@@ -27,11 +28,14 @@ def _second_document(project: Path) -> list[str]:
 
 
 def test_shared_sentences_come_from_memory_without_the_engine(
-    sample_project: Path, warraq: Runner
+    sample_project: Path, warraq: Runner, fake_engine: FakeEngines
 ) -> None:
     segments = _second_document(sample_project)
+    engine = fake_engine()
     result = warraq("translate", "--engine", "fake", "--document", "copy", cwd=sample_project)
     assert result.exit_code == 0, result.stderr
+    # The engine is given the new sentence only, once per language: 0 calls for the others.
+    assert engine.received == {"fr": [segments[-1]], "en": [segments[-1]]}
     shared = len(set(segments)) - 1
     for language in ("fr", "en"):
         # Only the new sentence reaches the engine; the shared ones are recalled.
@@ -68,6 +72,31 @@ def test_tmx_export_is_valid_and_imports_back(sample_project: Path, warraq: Runn
     assert (
         sample_project / "locales" / "compendia" / "memory.tmx"
     ).read_bytes() == out.read_bytes()
+
+
+def test_tmx_export_reimports_to_the_same_entries(
+    sample_project: Path, tmp_path: Path, warraq: Runner, fake_engine: FakeEngines
+) -> None:
+    """Another project given only the exported TMX gets every reviewed entry back, engine unused."""
+    out = tmp_path / "memory.tmx"
+    result = warraq("tm", "export", "--format", "tmx", "--output", str(out), cwd=sample_project)
+    assert result.exit_code == 0, result.stderr
+    other = copy_sample(tmp_path / "other")
+    shutil.rmtree(other / "locales")
+    assert warraq("tm", "import", str(out), cwd=other).exit_code == 0
+    engine = fake_engine()
+    result = warraq("translate", "--engine", "fake", cwd=other)
+    assert result.exit_code == 0, result.stderr
+    assert engine.received == {}
+    for language in ("fr", "en"):
+        original = read_catalog(po(sample_project, language))
+        again = read_catalog(po(other, language))
+        entries = {
+            m.id: m.string for m in original if m.id and message_status(m) is Status.REVIEWED
+        }
+        assert len(entries) == 56
+        assert {m.id: m.string for m in again if m.id} == entries
+        assert all(message_status(m) is Status.REVIEWED for m in again if m.id)
 
 
 def test_import_refuses_what_is_not_a_compendium(sample_project: Path, warraq: Runner) -> None:

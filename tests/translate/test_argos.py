@@ -194,6 +194,28 @@ def test_batches_run_side_by_side_give_the_same_translations(
     assert pair.batches_run == len(batches) == 4
 
 
+def test_the_configured_device_reaches_ctranslate2(
+    warraq: Runner,
+    models: dict[str, Path],
+    packages: Path,
+    blank_sample: Path,
+    translator_devices: list[str],
+) -> None:
+    install(warraq, models["ar_en"])
+    result = warraq("translate", "--to", "en", cwd=blank_sample)
+    assert result.exit_code == 0, result.stderr
+    assert translator_devices == ["cpu"]  # argos's setting, without [translate] device
+
+    for path in (blank_sample / "locales").rglob("*.po"):
+        path.unlink()
+    config = blank_sample / "warraq.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[translate]\ndevice = "cuda"\n')
+    result = warraq("translate", "--to", "en", cwd=blank_sample)
+    assert result.exit_code == 0, result.stderr
+    assert f"{DOCUMENT} [en]: 56 translated" in result.stdout
+    assert translator_devices == ["cpu", "cuda"]
+
+
 def test_no_model_for_a_pair_translates_the_others_and_names_the_missing_leg(
     warraq: Runner, models: dict[str, Path], packages: Path, blank_sample: Path
 ) -> None:

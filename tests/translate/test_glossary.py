@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import Runner, with_glossary
+from tests.conftest import FakeEngines, Runner, with_glossary
 from warraq.config import load_project
 from warraq.glossary import Glossary, Term
-from warraq.translate import ENGINES, TranslateOptions, translate
-from warraq.translate.engine import Batch
+from warraq.translate import TranslateOptions, translate
 from warraq.translate.protect import GlossaryShield
 
 CATALOG = Path("locales") / "fr" / "LC_MESSAGES" / "france-qatar-security.po"
@@ -36,27 +33,18 @@ def test_shield_keeps_clitics_harakat_and_longest_terms() -> None:
     )
 
 
-def test_translate_hides_terms_from_the_engine(warraq: Runner, sample_project: Path) -> None:
+def test_translate_hides_terms_from_the_engine(
+    warraq: Runner, sample_project: Path, fake_engine: FakeEngines
+) -> None:
     project = with_glossary(sample_project)
     shutil.rmtree(project / "locales")
-    seen: list[str] = []
-
-    class Recorder:
-        provenance = "recording engine (test)"
-
-        def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
-            seen.extend(texts)
-            yield [(index, f"Traduction de : {text}") for index, text in enumerate(texts)]
-
-    class RecordingEngine:
-        name = "recording"
-
-        def pair(self, source: str, target: str) -> Recorder:
-            return Recorder()
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(ENGINES, "recording", RecordingEngine)
-        translate(load_project(project), TranslateOptions(languages=("fr",), engine="recording"))
+    engine = fake_engine(
+        name="recording",
+        answer=lambda target, text, index: f"Traduction de : {text}",
+        provenance="recording engine (test)",
+    )
+    translate(load_project(project), TranslateOptions(languages=("fr",), engine="recording"))
+    seen = engine.received.get("fr", [])
     assert seen and not any("قطر" in text or "فرنسا" in text for text in seen)
     assert any("XT1X" in text for text in seen)
     with (project / CATALOG).open("rb") as handle:
@@ -66,25 +54,17 @@ def test_translate_hides_terms_from_the_engine(warraq: Runner, sample_project: P
     assert not any("XT" in str(m.string) for m in catalog if m.id)
 
 
-def test_a_lost_placeholder_is_a_glossary_finding(warraq: Runner, sample_project: Path) -> None:
+def test_a_lost_placeholder_is_a_glossary_finding(
+    warraq: Runner, sample_project: Path, fake_engine: FakeEngines
+) -> None:
     project = with_glossary(sample_project)
     shutil.rmtree(project / "locales")
-
-    class Forgetful:
-        provenance = "forgetful engine (test)"
-
-        def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
-            yield [(i, "Une phrase sans les termes.") for i in range(len(texts))]
-
-    class ForgetfulEngine:
-        name = "forgetful"
-
-        def pair(self, source: str, target: str) -> Forgetful:
-            return Forgetful()
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(ENGINES, "forgetful", ForgetfulEngine)
-        translate(load_project(project), TranslateOptions(languages=("fr",), engine="forgetful"))
+    fake_engine(
+        name="forgetful",
+        answer=lambda target, text, index: "Une phrase sans les termes.",
+        provenance="forgetful engine (test)",
+    )
+    translate(load_project(project), TranslateOptions(languages=("fr",), engine="forgetful"))
     result = warraq("check", "--json", "--to", "fr", cwd=project)
     assert result.exit_code == 1
     assert '"check": "glossary"' in result.stdout

@@ -11,18 +11,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_SOURCE, Runner, msgfmt_check, po
+from tests.conftest import REPO, SAMPLE_SOURCE, FakeEngines, Runner, msgfmt_check, po
 from warraq.catalogs import PREVIOUS_TRANSLATION_PREFIX, message_status, read_catalog
 from warraq.catalogs.translation import Status
 from warraq.config import load_project
 from warraq.document.structure import structure_source
-from warraq.translate import ENGINES, TranslateOptions, translate
-from warraq.translate.engine import Batch
+from warraq.translate import TranslateOptions, translate
+from warraq.translate.fake import BATCH_SIZE, FakeError
 from warraq.util.lock import exclusive_lock
 from warraq.util.progress import LineProgress, TerminalProgress
 
@@ -161,28 +160,15 @@ def test_unknown_engine_and_language_are_errors(warraq: Runner, sample_project: 
     assert result.exit_code == 2  # click lists the known engines
 
 
-class _Parrot:
-    """An engine that returns the source (or nothing) for some sentences."""
-
-    name = "parrot"
-
-    def pair(self, source: str, target: str) -> _Parrot:
-        return self
-
-    @property
-    def provenance(self) -> str:
-        return "parrot"
-
-    def translate(self, texts: Sequence[str]) -> Iterator[Batch]:
-        yield [
-            (i, text if i % 3 == 0 else "" if i % 3 == 1 else "ok") for i, text in enumerate(texts)
-        ]
+def _parrot(target: str, text: str, index: int) -> str:
+    """An engine's answer that is the source (or nothing) for some sentences."""
+    return text if index % 3 == 0 else "" if index % 3 == 1 else "ok"
 
 
 def test_the_source_or_nothing_never_passes_for_a_translation(
-    warraq: Runner, blank_sample: Path, monkeypatch: pytest.MonkeyPatch
+    warraq: Runner, blank_sample: Path, fake_engine: FakeEngines
 ) -> None:
-    monkeypatch.setitem(ENGINES, "fake", _Parrot)
+    fake_engine(answer=_parrot, provenance="parrot")
     result = warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample)
     assert result.exit_code == 0
     assert (
@@ -335,6 +321,16 @@ def test_killing_translate_halfway_keeps_every_finished_segment(
     )
     assert translated == TOTAL - done
     assert _check_partial(blank_sample) == TOTAL
+
+
+def test_an_engine_failing_midway_keeps_every_finished_batch(
+    blank_sample: Path, fake_engine: FakeEngines
+) -> None:
+    engine = fake_engine(fail_after=3)
+    with pytest.raises(FakeError):
+        translate(load_project(blank_sample), TranslateOptions(engine="fake"))
+    assert engine.batches == 3
+    assert _check_partial(blank_sample) == 3 * BATCH_SIZE  # all saved, in the first catalog
 
 
 def test_ctrl_c_saves_the_running_batch_then_stops(blank_sample: Path) -> None:
