@@ -231,7 +231,7 @@ def test_a_passage_longer_than_a_page_continues_in_step(tmp_path: Path, warraq: 
 
 def test_a_long_book_is_in_step_on_every_spread(tmp_path: Path) -> None:
     """A generated book of 200+ facing pages, every fourth chapter one long paragraph."""
-    book = generate_book(tmp_path / "book", 150, long_every=4)
+    book = generate_book(tmp_path / "book", 175, long_every=4)
     config = book.root / "warraq.toml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text[: text.index("[[editions]]")] + EDITION, encoding="utf-8")
