@@ -13,6 +13,7 @@ from benchmarks.book import BOOK_DOCUMENT, copy_sample, generate_book
 from warraq.catalogs import catalog_path, read_catalog, template_path
 from warraq.checks.status import project_status
 from warraq.config import load_project
+from warraq.document.structure import load_document
 from warraq.translate import ENGINES
 
 from .conftest import Runner
@@ -65,3 +66,14 @@ def test_counting_engine_sees_one_segment_per_language_after_one_edit(tmp_path: 
     french = read_catalog(catalog_path(project, project.documents[0].name, "fr"), locale="fr")
     edited = sentence[:-1] + bench.EDIT + "."
     assert french.get(edited) is not None and french.get(edited).string == replies["fr"]
+
+
+def test_long_chapters_and_the_facing_pages_copy(tmp_path: Path, warraq: Runner) -> None:
+    book = generate_book(tmp_path / "book", pages=3, long_every=1)
+    result = warraq("check", cwd=book.root)
+    assert result.exit_code == 0 and result.stdout == "no findings\n", result.stdout
+    project = load_project(book.root)
+    document = load_document(project, project.documents[0])
+    assert max(len(block.segments) for block in document.text_blocks()) >= 10
+    facing = load_project(bench.facing_project(book, tmp_path / "facing"))
+    assert [edition.layout for edition in facing.editions] == ["facing-pages"]
