@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -255,3 +256,21 @@ def test_a_long_book_is_in_step_on_every_spread(tmp_path: Path) -> None:
     # (Only the pairing: the text check's extractor loses some sentences whose number,
     # in Arabic-Indic digits, ends a line next to a Latin word.)
     assert _facing_findings(book.root, "facing-pages") == []
+
+
+def test_a_facing_edition_s_epub_is_the_side_by_side_epub_and_the_build_says_so_once(
+    sample_project: Path, warraq: Runner
+) -> None:
+    config = sample_project / "warraq.toml"
+    config.write_text(config.read_text() + EDITION.replace('["pdf"]', '["pdf", "epub"]'))
+    result = warraq("build", "--format", "epub", "--to", "fr", cwd=sample_project)
+    assert result.exit_code == 0, result.stderr
+    said = (result.stdout + result.stderr).count("its EPUB is the side-by-side EPUB")
+    assert said == 1
+    build_dir = sample_project / "build"
+    facing = build_dir / "france-qatar-security.ar-fr.facing.epub"
+    side = build_dir / "france-qatar-security.ar-fr.epub"
+    with zipfile.ZipFile(facing) as one, zipfile.ZipFile(side) as other:
+        names = sorted(n for n in one.namelist() if n.endswith(".xhtml"))
+        assert names == sorted(n for n in other.namelist() if n.endswith(".xhtml"))
+        assert all(one.read(name) == other.read(name) for name in names)
