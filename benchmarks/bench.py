@@ -8,7 +8,7 @@ RSS are those of a real command. benchmarks/README.md says how each figure is
 taken and records the last results.
 
     python benchmarks/bench.py [--runs 3] [--pages 300] [--json build/bench.json]
-        [--only sample|edit|book|translation|cluster|memory ...]
+        [--only sample|edit|book|translation|cluster|memory|facing ...]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":  # run as a script: measure this checkout's warraq
     sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
-from benchmarks.book import Book, copy_sample, generate_book  # noqa: E402
+from benchmarks.book import BOOK_DOCUMENT, Book, copy_sample, generate_book  # noqa: E402
 from warraq.catalogs import load_translation  # noqa: E402
 from warraq.config import load_project  # noqa: E402
 from warraq.document.model import Paragraph  # noqa: E402
@@ -48,6 +48,8 @@ TARGET_BATCH_SPEEDUP = 3.0
 TARGET_OVERHEAD = 0.15
 TARGET_PEAK_MB = 350.0
 TARGET_PAGES = 300
+TARGET_FACING_RATIO = 2.0
+TARGET_FACING_PEAK_MB = 400.0
 MAX_DECODING_LENGTH = 48
 """Tokens every hypothesis decodes in the translation comparison, in both paths.
 
@@ -539,6 +541,79 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
     )
 
 
+# 8: the long book as facing pages ---------------------------------------------------------
+
+
+def facing_project(book: Book, target: Path) -> Path:
+    """A copy of the generated book's project whose one edition is a facing-pages PDF."""
+    shutil.copytree(book.root, target, ignore=shutil.ignore_patterns("build", ".warraq*"))
+    config = target / "warraq.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('layout = "side-by-side"', 'layout = "facing-pages"'), encoding="utf-8"
+    )
+    return target
+
+
+def bench_facing(report: Report, folder: Path, pages: int) -> None:
+    """The long book as facing pages against the same book side by side: time and peak RSS."""
+    say(f"[8] the {pages}-page book as facing pages, against the same book side by side")
+    book_root = folder / "book"
+    if (book_root / "warraq.toml").is_file():
+        book = Book(book_root, BOOK_DOCUMENT, 0, 0, 0)
+    else:
+        book = generate_book(book_root, pages)
+    facing = facing_project(book, folder / "facing-book")
+    command = warraq("build", "--force", "--format", "pdf", "--to", "en", "--jobs", "1")
+    side: list[Measured] = []
+    faced: list[Measured] = []
+    for run in range(1, report.runs + 1):
+        side.append(run_measured(command, book.root))
+        faced.append(run_measured(command, facing))
+        say(
+            f"  run {run}/{report.runs}: side by side {side[-1].seconds:.1f} s "
+            f"({side[-1].peak_mb:.0f} MiB), facing pages {faced[-1].seconds:.1f} s "
+            f"({faced[-1].peak_mb:.0f} MiB)"
+        )
+    facing_pages = count_pages(facing / "build" / f"{book.document}.ar-en.facing.pdf")
+    side_pages = count_pages(book.root / "build" / f"{book.document}.ar-en.pdf")
+    judged = pages >= TARGET_PAGES
+    report.details["facing"] = {"pdf_pages": facing_pages, "side_by_side_pages": side_pages}
+    report.add(
+        Figure(
+            "8",
+            "book as facing pages: pages of the ar-en PDF (PyMuPDF)",
+            "pages",
+            [facing_pages],
+            note=f"side by side: {side_pages}",
+        )
+    )
+    report.add(Figure("8", "book: warraq build, side-by-side PDF", "s", [m.seconds for m in side]))
+    report.add(Figure("8", "book: warraq build, facing-pages PDF", "s", [m.seconds for m in faced]))
+    ratios = [f.seconds / s.seconds for f, s in zip(faced, side, strict=True)]
+    report.add(
+        Figure(
+            "8",
+            "book: facing-pages build / side-by-side build",
+            "ratio",
+            ratios,
+            target=f"<= {TARGET_FACING_RATIO:g}",
+            passed=statistics.median(ratios) <= TARGET_FACING_RATIO if judged else None,
+        )
+    )
+    peaks = [m.peak_mb for m in faced]
+    report.add(
+        Figure(
+            "8",
+            "book: warraq build, facing-pages PDF, peak RSS",
+            "MiB",
+            peaks,
+            target=f"< {TARGET_FACING_PEAK_MB:g} MiB",
+            passed=statistics.median(peaks) < TARGET_FACING_PEAK_MB if judged else None,
+        )
+    )
+
+
 # 5: translation ------------------------------------------------------------------------
 
 
@@ -841,7 +916,7 @@ def bench_memory(report: Report, folder: Path, pages: int) -> None:
     )
 
 
-PARTS = ("sample", "edit", "book", "translation", "cluster", "memory")
+PARTS = ("sample", "edit", "book", "translation", "cluster", "memory", "facing")
 """The benchmark's parts, in the order they run (``--only``); ``edit`` needs ``sample``."""
 
 
@@ -875,6 +950,7 @@ def run_all(options: argparse.Namespace) -> Report:
             ("translation", lambda: bench_translation(report, folder)),
             ("cluster", lambda: bench_cluster(report, folder, options.pages)),
             ("memory", lambda: bench_memory(report, folder, options.pages)),
+            ("facing", lambda: bench_facing(report, folder, options.pages)),
         ):
             if part in parts:
                 report.load[part] = load_average()

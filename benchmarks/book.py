@@ -137,11 +137,13 @@ def _sample_blocks() -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
     return blocks
 
 
-def generate_book(target: Path, pages: float) -> Book:
+def generate_book(target: Path, pages: float, *, long_every: int = 0) -> Book:
     """Write a project of about ``pages`` PDF pages into ``target``; return what it holds.
 
     The project has its configuration, the sample's glossary, a Markdown
-    source and a complete, reviewed French and English catalog.
+    source and a complete, reviewed French and English catalog. With
+    ``long_every``, every ``long_every``-th chapter is one long paragraph (its
+    paragraphs run together, without subheadings): passages longer than a page.
     """
     wanted = max(1, round(pages * PARAGRAPHS_PER_PAGE))
     blocks = _sample_blocks()
@@ -159,11 +161,14 @@ def generate_book(target: Path, pages: float) -> Book:
         chapter = chapters
         heading = {language: _CHAPTER[language].format(chapter) for language in LANGUAGES}
         lines += [f"# {add(_CHAPTER['ar'].format(arabic_digits(chapter)), heading)}", ""]
+        merged = bool(long_every) and chapter % long_every == 0
         for number, (kind, block) in enumerate(blocks, start=1):
             if kind == "paragraph" and paragraphs >= wanted:
                 break
             label_ar = f"({arabic_digits(chapter)}-{arabic_digits(number)})"
             label = f"({chapter}-{number})"
+            if kind == "heading" and merged:
+                continue
             if kind == "heading":
                 text, renderings = block[0]
                 numbered = {language: f"{label} {renderings[language]}" for language in LANGUAGES}
@@ -177,9 +182,16 @@ def generate_book(target: Path, pages: float) -> Book:
             for text, renderings in chosen:
                 numbered = {language: f"{label} {renderings[language]}" for language in LANGUAGES}
                 texts.append(add(f"{label_ar} {text}", numbered))
-            lines += [" ".join(texts), ""]
+            if merged and lines[-1] != "":
+                lines[-1] += " " + " ".join(texts)  # the chapter's paragraph goes on
+            else:
+                lines += [" ".join(texts)]
+            if not merged:
+                lines.append("")
             paragraphs += 1
             sentences += len(texts)
+        if lines[-1] != "":
+            lines.append("")
 
     (target / "seeds").mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "glossary.toml", target / "glossary.toml")

@@ -13,6 +13,7 @@ from benchmarks.book import BOOK_DOCUMENT, copy_sample, generate_book
 from warraq.catalogs import catalog_path, read_catalog, template_path
 from warraq.checks.status import project_status
 from warraq.config import load_project
+from warraq.document.structure import load_document
 from warraq.translate import ENGINES
 
 from .conftest import Runner
@@ -76,3 +77,14 @@ def test_catalog_save_is_timed_on_a_copy(tmp_path: Path) -> None:
     assert catalog_path(project, BOOK_DOCUMENT, "en").read_bytes() == original
     saved = read_catalog(tmp_path / "save-test.po", locale="en")
     assert any(str(m.string).endswith(" 1") for m in saved if m.id)  # both saves were written
+
+
+def test_long_chapters_and_the_facing_pages_copy(tmp_path: Path, warraq: Runner) -> None:
+    book = generate_book(tmp_path / "book", pages=3, long_every=1)
+    result = warraq("check", cwd=book.root)
+    assert result.exit_code == 0 and result.stdout == "no findings\n", result.stdout
+    project = load_project(book.root)
+    document = load_document(project, project.documents[0])
+    assert max(len(block.segments) for block in document.text_blocks()) >= 10
+    facing = load_project(bench.facing_project(book, tmp_path / "facing"))
+    assert [edition.layout for edition in facing.editions] == ["facing-pages"]

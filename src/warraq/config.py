@@ -21,11 +21,13 @@ from warraq.errors import WarraqError
 
 CONFIG_NAME = "warraq.toml"
 
-Layout = Literal["side-by-side", "translation-only", "facing-pages"]
+Layout = Literal["side-by-side", "translation-only", "facing-pages", "interleaved"]
 Format = Literal["pdf", "epub"]
-LAYOUTS: tuple[Layout, ...] = ("side-by-side", "translation-only", "facing-pages")
-BILINGUAL_LAYOUTS: frozenset[Layout] = frozenset(("side-by-side", "facing-pages"))
+LAYOUTS: tuple[Layout, ...] = ("side-by-side", "translation-only", "facing-pages", "interleaved")
+BILINGUAL_LAYOUTS: frozenset[Layout] = frozenset(("side-by-side", "facing-pages", "interleaved"))
 """Layouts that print the source beside (or with) its translation."""
+_STEM_SUFFIXES: dict[Layout, str] = {"facing-pages": ".facing", "interleaved": ".interleaved"}
+"""What a bilingual layout other than side-by-side adds to its outputs' names."""
 FORMATS: tuple[Format, ...] = ("pdf", "epub")
 
 # Trim sizes a user can name; anything else is given as "WIDTH HEIGHT" with units.
@@ -529,11 +531,11 @@ def output_stem(document: str, source_language: str, language: str, layout: Layo
     'book.fr'
     >>> output_stem("book", "ar", "fr", "facing-pages")
     'book.ar-fr.facing'
+    >>> output_stem("book", "ar", "fr", "interleaved")
+    'book.ar-fr.interleaved'
     """
-    if layout == "side-by-side":
-        return f"{document}.{source_language}-{language}"
-    if layout == "facing-pages":
-        return f"{document}.{source_language}-{language}.facing"
+    if layout in BILINGUAL_LAYOUTS:
+        return f"{document}.{source_language}-{language}{_STEM_SUFFIXES.get(layout, '')}"
     return f"{document}.{language}"
 
 

@@ -220,6 +220,7 @@ EDITIONS = [
     "france-qatar-security.ar-fr.epub",
     "france-qatar-security.ar-en.epub",
     "qanat.ar-fr.epub",
+    "qanat.ar-fr.interleaved.epub",
     "qanat.fr.epub",
     "draft.ar-fr.epub",
     "primary.ar-fr.epub",
@@ -773,3 +774,28 @@ def test_chapter_layout_and_fonts_in_chromium(books: Books, tmp_path: Path) -> N
     assert target_fonts == [("EB Garamond 12", True)]  # the embedded face's own name
     assert (shots / "wide.png").stat().st_size > 10_000
     assert (shots / "narrow.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_interleaved_chapter_stacks_at_every_width_in_chromium(
+    books: Books, tmp_path: Path
+) -> None:
+    epub = books.files["qanat.ar-fr.interleaved.epub"]
+    root = extract(epub, tmp_path / "book")
+    book = Epub.open(epub)
+    chapter, document = next(
+        (href, document)
+        for href, document in book.documents()
+        if document.find(".//h:div[@class='pair']", NS) is not None
+    )
+    body = document.find("h:body", NS)
+    assert body is not None and "interleaved" in body.get("class", "").split()
+    shots = tmp_path / "screenshots"
+    with serve(root) as base, open_browser() as context:
+        for width in (WIDE, NARROW):
+            measured = measure_chapter(context, base + chapter, width, shots / f"{width}.png")
+            source, target = measured.source_box, measured.target_box
+            # The translation below its passage, not beside it, set in from the start side.
+            assert source["bottom"] <= target["top"], width
+            assert target["left"] > source["left"] and target["right"] <= source["right"] + 1
+            assert (shots / f"{width}.png").stat().st_size > 10_000

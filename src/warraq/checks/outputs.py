@@ -2,7 +2,10 @@
 
 Each EPUB goes through EPUBCheck; each PDF must embed all its fonts and only
 the configured faces; and every segment of the source and of the translation
-must be found in the output's text.
+must be found in the output's text. A facing-pages PDF must also be in step:
+read from its named destinations (one per segment and language), every
+spread's two pages hold the same segments, the source page first or second as
+the edition binds, and every segment is there once in each language.
 
 Texts are compared by their letters and digits only, in order, without
 harakat or doubled letters, and each Latin run inside Arabic (or the reverse)
@@ -148,7 +151,10 @@ def _output_findings(job: EditionJob) -> list[Finding]:
         return [_finding(job, "output-missing", "error", "not built; run warraq build")]
     if job.format == "epub":
         return [*_epubcheck(job), *_missing_text(job, bare(epub_text(job.output)))]
-    return [*_pdf_fonts(job), *_missing_text(job, bare(pdf_text(job)))]
+    findings = [*_pdf_fonts(job), *_missing_text(job, bare(pdf_text(job)))]
+    if job.edition.layout == "facing-pages":
+        findings.extend(facing_findings(job))
+    return findings
 
 
 def _finding(
@@ -177,6 +183,111 @@ def _missing_text(job: EditionJob, haystack: str) -> Iterator[Finding]:
                 f"{which} text not found",
                 printed.segment_id,
                 printed.source,
+            )
+
+
+def named_destinations(path: Path) -> list[tuple[str, int]]:
+    """Every named destination of a PDF and the page (from 0) it points to, in file order.
+
+    The name tree is walked as written, so a name given twice is listed twice.
+    """
+    import pikepdf
+
+    found: list[tuple[str, int]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def walk(node: pikepdf.Object, depth: int = 0) -> None:
+            if not isinstance(node, pikepdf.Dictionary):
+                return
+            names = node.get("/Names", pikepdf.Array())
+            for name, value in zip(names[::2], names[1::2], strict=True):
+                target = value.get("/D") if isinstance(value, pikepdf.Dictionary) else value
+                if isinstance(target, pikepdf.Array) and len(target) > 0:
+                    page = pages.get(target[0].objgen)
+                    if page is not None:
+                        found.append((str(name), page))
+            for kid in node.get("/Kids", pikepdf.Array()) if depth < 32 else ():
+                walk(kid, depth + 1)
+
+        names = pdf.Root.get("/Names")
+        if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
+            walk(names.Dests)
+    return found
+
+
+def segment_pages(job: EditionJob) -> list[tuple[str, str, int]]:
+    """(language, segment id, page from 0) of every segment anchor in a facing-pages PDF.
+
+    The facing renderer gives each segment on each page the id
+    ``<language>-<segment id>``, which WeasyPrint writes as a named destination.
+    """
+    source, target = job.document.meta.language, job.language
+    known = {segment.id for block in job.document.text_blocks() for segment in block.segments}
+    anchors = []
+    for name, page in named_destinations(job.output):
+        for language in (source, target):
+            sid = name.removeprefix(f"{language}-")
+            if sid != name and sid in known:
+                anchors.append((language, sid, page))
+    return anchors
+
+
+def facing_findings(job: EditionJob) -> Iterator[Finding]:
+    """Where a facing-pages PDF is out of step: a spread whose pages hold different
+    segments or the wrong language, a segment missing or there twice in a language."""
+    from warraq.render.facing import source_read_first
+
+    source, target = job.document.meta.language, job.language
+    expected = [segment for block in job.document.text_blocks() for segment in block.segments]
+    anchors = segment_pages(job)
+    for language in (source, target):
+        counts: dict[str, int] = {}
+        for lang, sid, _ in anchors:
+            if lang == language:
+                counts[sid] = counts.get(sid, 0) + 1
+        for segment in expected:
+            times = counts.get(segment.id, 0)
+            if times != 1:
+                what = "missing" if times == 0 else f"there {times} times"
+                yield _finding(
+                    job,
+                    "facing-pages",
+                    "error",
+                    f"segment {language}-{segment.id} {what}; it must be there once",
+                    segment.id,
+                    segment.text,
+                )
+    if not anchors:
+        return
+    pages: dict[int, dict[str, set[str]]] = {}
+    for language, sid, page in anchors:
+        pages.setdefault(page, {}).setdefault(language, set()).add(sid)
+    first, last = min(pages), max(pages)
+    order = (source, target) if source_read_first(job) else (target, source)
+    for start in range(first, last + 1, 2):
+        held = [pages.get(start, {}), pages.get(start + 1, {})]
+        where = f"the spread of pages {start + 1}-{start + 2}"
+        if any(set(page) - {language} for page, language in zip(held, order, strict=True)):
+            yield _finding(
+                job,
+                "facing-pages",
+                "error",
+                f"{where} is out of step: its first page should hold {order[0]} only and "
+                f"its second {order[1]} only; rebuild it with warraq build --force",
+            )
+            continue
+        first_ids = held[0].get(order[0], set())
+        second_ids = held[1].get(order[1], set())
+        if first_ids != second_ids:
+            only = sorted(first_ids ^ second_ids)
+            yield _finding(
+                job,
+                "facing-pages",
+                "error",
+                f"{where} is out of step: {len(only)} segment(s) on one page only "
+                f"({', '.join(only[:3])}{'…' if len(only) > 3 else ''}); "
+                "rebuild it with warraq build --force",
             )
 
 

@@ -57,7 +57,11 @@ MAX_MEASURE_PASSES = 6
 MAX_RENDER_PASSES = 3
 """Typesettings tried while a page overflows (each packs the overflowing spreads tighter)."""
 _TIGHTEN_PX = 20.0  # how much less room a spread gets after it overflowed
-_SLACK_PX = 1.0  # room left on every page for rounding
+# Room left at the foot of every page: WeasyPrint places the last lines of a
+# page's last passage as if its bottom padding (2.6mm in the theme, ~9.8px)
+# came after them twice, so a page planned fuller than that loses its last
+# lines to the next page; 1px more for rounding.
+_SLACK_PX = 11.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,7 +450,7 @@ class FacingTypesetter:
     def pages(self, spreads: list[list[Placed]]) -> list[PageHTML]:
         """The pages in reading order: each spread's first-read page, then the other."""
         source_right = self.source_hand == "right"
-        first_hand = "right" if self.rtl_binding else "left"
+        order = (0, 1) if source_read_first(self.job) else (1, 0)
         pages = []
         for number, spread in enumerate(spreads):
             by_side = [
@@ -454,7 +458,6 @@ class FacingTypesetter:
                 for side in (0, 1)
             ]
             hands = {0: "right" if source_right else "left", 1: "left" if source_right else "right"}
-            order = sorted((0, 1), key=lambda side: hands[side] != first_hand)
             for side in order:
                 pages.append(self._page(side, hands[side], by_side[side], opening=number == 0))
         return pages
@@ -555,6 +558,18 @@ def _binding(job: EditionJob, view: EditionView) -> str:
         view.source_language if job.edition.primary_language == "source" else view.target_language
     )
     return text_direction(primary)
+
+
+def source_read_first(job: EditionJob) -> bool:
+    """True when each spread's source page comes first in the PDF (it is read first).
+
+    The first-read page of a spread is the right-hand one in a book bound on
+    the right (an Arabic-led one), else the left-hand one.
+    """
+    source, target = job.document.meta.language, job.language
+    primary = source if job.edition.primary_language == "source" else target
+    rtl_binding = text_direction(primary) == "rtl"
+    return (job.edition.source_page == "right") == rtl_binding
 
 
 def _viewer_preferences(*, rtl: bool) -> Callable[[Any, Any], None]:

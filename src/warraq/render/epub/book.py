@@ -123,6 +123,7 @@ class Book:
     start_href: str | None
     fonts: tuple[Font, ...] = ()
     words: Mapping[str, tuple[Text, ...]] = field(default_factory=dict)
+    layout: str = "side-by-side"  # the edition's; a facing-pages edition's EPUB is side by side
 
     @property
     def language(self) -> str:

@@ -87,6 +87,7 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
             job, view, rows, bilingual=bilingual, overridden=tuple(overridden)
         ),
         draft=job.draft,
+        layout="interleaved" if job.edition.layout == "interleaved" else "side-by-side",
         start_href=_start_href(chapters),
         words={
             key: tuple(

@@ -67,7 +67,7 @@ class PdfContext(TypedDict):
 
     view: EditionView
     layout: str
-    side_by_side: bool
+    side_by_side: bool  # both languages on the title page, contents and page furniture
     page: PageGeometry
     head_chars: dict[str, int]
     short_rows: frozenset[str]
@@ -91,7 +91,7 @@ def template_context(job: EditionJob, view: EditionView, faces: Sequence[FontFac
     """What the PDF templates are filled from."""
     source, target = view.source_language, view.target_language
     languages = {"source": source, "target": target}
-    side_by_side = job.edition.layout == "side-by-side"
+    side_by_side = job.edition.bilingual  # the text block is the layout's: see ``layout``
     edition = "bilingual" if side_by_side else "translated"
     level = baseline_padding(faces, FAMILY_ALIASES[ARABIC_FAMILY], FAMILY_ALIASES[LATIN_FAMILY])
     geometry = page_geometry(job)
