@@ -8,7 +8,7 @@ RSS are those of a real command. benchmarks/README.md says how each figure is
 taken and records the last results.
 
     python benchmarks/bench.py [--runs 3] [--pages 300] [--json build/bench.json]
-        [--only sample|edit|book|translation|cluster|memory|facing ...]
+        [--only sample|edit|book|translation|cluster|memory|facing|kashida ...]
 """
 
 from __future__ import annotations
@@ -544,15 +544,30 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
 # 8: the long book as facing pages ---------------------------------------------------------
 
 
-def facing_project(book: Book, target: Path) -> Path:
-    """A copy of the generated book's project whose one edition is a facing-pages PDF."""
+def variant_project(book: Book, target: Path, old: str, new: str) -> Path:
+    """A copy of the generated book's project with ``old`` replaced by ``new`` in its config."""
     shutil.copytree(book.root, target, ignore=shutil.ignore_patterns("build", ".warraq*"))
     config = target / "warraq.toml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace('layout = "side-by-side"', 'layout = "facing-pages"'), encoding="utf-8"
-    )
+    if old not in text:
+        raise BenchError(f"{config}: no {old!r} to replace")
+    config.write_text(text.replace(old, new), encoding="utf-8")
     return target
+
+
+def facing_project(book: Book, target: Path) -> Path:
+    """A copy of the generated book's project whose one edition is a facing-pages PDF."""
+    return variant_project(book, target, 'layout = "side-by-side"', 'layout = "facing-pages"')
+
+
+def kashida_project(book: Book, target: Path) -> Path:
+    """A copy of the generated book's project whose edition justifies Arabic with kashida."""
+    return variant_project(
+        book,
+        target,
+        'layout = "side-by-side"',
+        'layout = "side-by-side"\narabic_justification = "kashida"',
+    )
 
 
 def bench_facing(report: Report, folder: Path, pages: int) -> None:
@@ -612,6 +627,49 @@ def bench_facing(report: Report, folder: Path, pages: int) -> None:
             passed=statistics.median(peaks) < TARGET_FACING_PEAK_MB if judged else None,
         )
     )
+
+
+def bench_kashida(report: Report, folder: Path, pages: int) -> None:
+    """The long book with kashida justification against spaces only: time and peak RSS."""
+    say(f"[9] the {pages}-page book with kashida justification, against spaces only")
+    book_root = folder / "book"
+    if (book_root / "warraq.toml").is_file():
+        book = Book(book_root, BOOK_DOCUMENT, 0, 0, 0)
+    else:
+        book = generate_book(book_root, pages)
+    kashida = kashida_project(book, folder / "kashida-book")
+    command = warraq("build", "--force", "--format", "pdf", "--to", "en", "--jobs", "1")
+    spaces: list[Measured] = []
+    stretched: list[Measured] = []
+    for run in range(1, report.runs + 1):
+        spaces.append(run_measured(command, book.root))
+        stretched.append(run_measured(command, kashida))
+        say(
+            f"  run {run}/{report.runs}: spaces {spaces[-1].seconds:.1f} s "
+            f"({spaces[-1].peak_mb:.0f} MiB), kashida {stretched[-1].seconds:.1f} s "
+            f"({stretched[-1].peak_mb:.0f} MiB)"
+        )
+    output = f"{book.document}.ar-en.pdf"
+    report.add(
+        Figure(
+            "9",
+            "book with kashida: pages of the ar-en PDF (PyMuPDF)",
+            "pages",
+            [count_pages(kashida / "build" / output)],
+            note=f"spaces only: {count_pages(book.root / 'build' / output)}",
+        )
+    )
+    report.add(Figure("9", "book: PDF, spaces only", "s", [m.seconds for m in spaces]))
+    report.add(Figure("9", "book: PDF, kashida", "s", [m.seconds for m in stretched]))
+    report.add(
+        Figure(
+            "9",
+            "book: kashida build / spaces-only build",
+            "ratio",
+            [k.seconds / s.seconds for k, s in zip(stretched, spaces, strict=True)],
+        )
+    )
+    report.add(Figure("9", "book: PDF, kashida, peak RSS", "MiB", [m.peak_mb for m in stretched]))
 
 
 # 5: translation ------------------------------------------------------------------------
@@ -916,7 +974,7 @@ def bench_memory(report: Report, folder: Path, pages: int) -> None:
     )
 
 
-PARTS = ("sample", "edit", "book", "translation", "cluster", "memory", "facing")
+PARTS = ("sample", "edit", "book", "translation", "cluster", "memory", "facing", "kashida")
 """The benchmark's parts, in the order they run (``--only``); ``edit`` needs ``sample``."""
 
 
@@ -951,6 +1009,7 @@ def run_all(options: argparse.Namespace) -> Report:
             ("cluster", lambda: bench_cluster(report, folder, options.pages)),
             ("memory", lambda: bench_memory(report, folder, options.pages)),
             ("facing", lambda: bench_facing(report, folder, options.pages)),
+            ("kashida", lambda: bench_kashida(report, folder, options.pages)),
         ):
             if part in parts:
                 report.load[part] = load_average()

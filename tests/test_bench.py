@@ -88,3 +88,5 @@ def test_long_chapters_and_the_facing_pages_copy(tmp_path: Path, warraq: Runner)
     assert max(len(block.segments) for block in document.text_blocks()) >= 10
     facing = load_project(bench.facing_project(book, tmp_path / "facing"))
     assert [edition.layout for edition in facing.editions] == ["facing-pages"]
+    kashida = load_project(bench.kashida_project(book, tmp_path / "kashida"))
+    assert [edition.arabic_justification for edition in kashida.editions] == ["kashida"]
