@@ -125,6 +125,7 @@ class EditionConfig:
     bleed: str = "0mm"
     primary_language: Literal["source", "translation"] = "source"
     source_page: Literal["right", "left"] = "right"  # facing pages: where the source sits
+    note_numbering: Literal["book", "chapter"] = "book"  # notes numbered through, or per chapter
 
     @property
     def bilingual(self) -> bool:
@@ -437,6 +438,7 @@ def _edition(
             "bleed",
             "primary_language",
             "source_page",
+            "note_numbering",
         )
     )
     languages = table.strings("languages", targets, lambda v: v in targets)
@@ -472,6 +474,10 @@ def _edition(
         page_numbers=cast(
             Literal["arabic-indic", "western"],
             table.choice("page_numbers", ("arabic-indic", "western"), "arabic-indic"),
+        ),
+        note_numbering=cast(
+            Literal["book", "chapter"],
+            table.choice("note_numbering", ("book", "chapter"), "book"),
         ),
         crop_marks=table.get("crop_marks", bool, False),
         bleed=table.length("bleed", "0mm"),

@@ -9,6 +9,7 @@ from warraq.document.readers.docx import read_docx
 from warraq.document.readers.draft import (
     Draft,
     RawBlock,
+    RawFigure,
     RawHeading,
     RawList,
     RawParagraph,
@@ -116,6 +117,7 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
         title_line=draft.title_line,
         author=draft.author,
         language=effective,
+        notes=draft.notes,
     )
 
 
@@ -135,4 +137,6 @@ def _texts(blocks: tuple[RawBlock, ...]) -> list[str]:
             texts.extend(item.text for item in block.items)
         elif isinstance(block, RawQuote):
             texts.extend(_texts(block.blocks))
+        elif isinstance(block, RawFigure):
+            texts.extend(text for text in (block.alt, block.caption) if text)
     return texts

@@ -1,0 +1,133 @@
+"""Notes and figures in the model and the Markdown reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from warraq.document.inline import NoteCall, note_calls, parse_inline, plain_text
+from warraq.document.model import (
+    Figure,
+    Quote,
+    document_from_json,
+    document_to_dict,
+    document_to_json,
+)
+from warraq.document.readers.markdown import read_markdown
+from warraq.document.structure import check_figures, structure, structure_source
+from warraq.errors import WarraqError
+
+BOOK = """# كتاب
+
+فقرة فيها حاشية.[^1] ثم جملة ثانية[^b].
+
+- بند فيه حاشية[^2].
+- بند ثان.
+
+> اقتباس فيه حاشية[^3].
+
+![صورة الخريطة](map.png "خريطة المنطقة")
+
+[^1]: نص الحاشية الأولى.
+    سطر متصل.
+
+    فقرة ثانية للحاشية.
+[^b]: حاشية قصيرة.
+[^2]: حاشية البند.
+[^3]: حاشية الاقتباس.
+"""
+
+
+def read(text: str) -> object:
+    return structure(read_markdown(text, source="book.md", language="ar"))
+
+
+def test_calls_stay_in_the_text_and_notes_follow_call_order() -> None:
+    document = structure(read_markdown(BOOK, source="book.md", language="ar"))
+    assert [note.label for note in document.notes] == ["1", "b", "2", "3"]
+    first = document.notes[0]
+    assert [block.text for block in first.text_blocks()] == [
+        "نص الحاشية الأولى. سطر متصل.",
+        "فقرة ثانية للحاشية.",
+    ]
+    paragraph = document.blocks[0]
+    assert [s.text for s in paragraph.segments] == [  # type: ignore[union-attr]
+        "فقرة فيها حاشية.[^1]",
+        "ثم جملة ثانية[^b].",
+    ]
+    assert isinstance(document.blocks[2], Quote)
+    kinds = [what for _, _, what in document.located_segments()]
+    assert kinds.count("footnote") == 6
+    assert "image alt" in kinds and "caption" in kinds
+
+
+def test_figure_with_caption_from_the_title() -> None:
+    document = structure(read_markdown(BOOK, source="book.md", language="ar"))
+    (figure,) = document.figures()
+    assert isinstance(figure, Figure)
+    assert (figure.path, figure.alt.text, figure.caption and figure.caption.text) == (
+        "map.png",
+        "صورة الخريطة",
+        "خريطة المنطقة",
+    )
+
+
+def test_json_keeps_notes_and_figures_and_reads_version_1() -> None:
+    document = structure(read_markdown(BOOK, source="book.md", language="ar"))
+    assert document_from_json(document_to_json(document)) == document
+    old = document_to_dict(document)
+    old["schema_version"] = 1
+    del old["notes"]
+    old["blocks"] = [b for b in old["blocks"] if b["type"] != "figure"]
+    read_back = document_from_json(json.dumps(old))
+    assert read_back.notes == () and not list(read_back.figures())
+
+
+def test_ids_are_stable_when_other_notes_change() -> None:
+    one = structure(read_markdown(BOOK, source="book.md", language="ar"))
+    two = structure(
+        read_markdown(BOOK.replace("حاشية قصيرة.", "حاشية أخرى."), source="b.md", language="ar")
+    )
+    assert [n.id for n in one.notes] == [n.id for n in two.notes]
+    assert one.notes[0].blocks == two.notes[0].blocks
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("نص[^1].\n", "line 1: note [^1] is called but never defined"),
+        ("نص[^1] و[^1].\n\n[^1]: ح.\n", "note [^1] is called again"),
+        ("نص[^1].\n\n[^1]: ح.\n[^1]: ط.\n", "line 4: note [^1] is defined twice"),
+        ("نص[^1].\n\n[^1]: ح[^2].\n[^2]: ط.\n", "a note cannot call another note"),
+        ("![صورة](https://x.org/a.png)\n", "line 1: image https://x.org/a.png is not a file"),
+        ("![](a.png)\n", "image a.png has no alt text"),
+    ],
+)
+def test_bad_notes_and_images_are_one_line_errors(text: str, message: str) -> None:
+    with pytest.raises(WarraqError, match=message.replace("[", r"\[").replace("^", r"\^")):
+        read_markdown(text, source="book.md", language="ar")
+
+
+def test_uncalled_note_is_reported_left_out() -> None:
+    draft = read_markdown("نص.\n\n[^x]: حاشية.\n", source="book.md", language="ar")
+    assert [o.reason for o in draft.omitted] == ["note never called"]
+
+
+def test_missing_or_outside_image_names_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "book" / "b.md"
+    source.parent.mkdir()
+    source.write_text("نص.\n\n![صورة](pics/m.png)\n", encoding="utf-8")
+    document = structure_source(source)
+    with pytest.raises(WarraqError, match=r"b.md, line 3: image pics/m.png not found"):
+        check_figures(document, source, tmp_path, "b.md")
+    source.write_text("نص.\n\n![صورة](../../m.png)\n", encoding="utf-8")
+    with pytest.raises(WarraqError, match="lies outside the project"):
+        check_figures(structure_source(source), source, tmp_path, "b.md")
+
+
+def test_note_call_is_inline_markup() -> None:
+    assert parse_inline("a[^1] b", "markdown")[1] == NoteCall("1")
+    assert plain_text("a[^1] b", "markdown") == "a b"
+    assert note_calls("a[^1] b", "text") == []
