@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -181,16 +182,17 @@ def pdf_text(job: EditionJob) -> str:
     trim_height = length_mm(job.edition.page_size[1]) * _PT_PER_MM
     top = length_mm(job.edition.margins.top) * _PT_PER_MM
     bottom = length_mm(job.edition.margins.bottom) * _PT_PER_MM
-    streams: dict[bool, list[str]] = {True: [], False: []}  # Arabic?, rows of text
+    pages: list[list[tuple[bool, float, float, float, str]]] = []  # rtl, y, x, height, text
     for page in root.iter(f"{_XHTML}page"):
         height = float(page.get("height", "0"))
         offset = (height - trim_height) / 2  # bleed and crop marks surround the trim
         body = (offset + top - 2, height - offset - bottom + 2)
-        placed: dict[bool, list[tuple[float, float, str]]] = {True: [], False: []}
+        words: list[tuple[bool, float, float, float, str]] = []
         for block in page.iter(f"{_XHTML}block"):
             boxes = [
                 (
-                    (float(w.get("yMin", "0")) + float(w.get("yMax", "0"))) / 2,
+                    float(w.get("yMin", "0")),
+                    float(w.get("yMax", "0")),
                     float(w.get("xMin", "0")),
                     w.text,
                 )
@@ -199,16 +201,36 @@ def pdf_text(job: EditionJob) -> str:
                 and body[0] <= float(w.get("yMin", "0"))
                 and float(w.get("yMax", "0")) <= body[1]
             ]
-            arabic = sum(1 for c in "".join(t for _, _, t in boxes) if is_arabic_letter(c))
-            latin = sum(1 for c in "".join(t for _, _, t in boxes) if is_latin_letter(c))
-            rtl = arabic > latin
-            for y, x, text in boxes:
-                placed[rtl].append((y, x, _reading_order(text)))
-        for rtl, boxes in placed.items():
-            for row in _rows(boxes):
+            arabic = sum(1 for c in "".join(b[3] for b in boxes) if is_arabic_letter(c))
+            latin = sum(1 for c in "".join(b[3] for b in boxes) if is_latin_letter(c))
+            # Digits alone (a line "1712." that ran over) could be either script's: both.
+            scripts = (True, False) if arabic == latin == 0 else (arabic > latin,)
+            for y_min, y_max, x, text in boxes:
+                for rtl in scripts:
+                    middle = (y_min + y_max) / 2
+                    words.append((rtl, middle, x, y_max - y_min, _reading_order(text)))
+        pages.append(words)
+    # Footnotes are set smaller than the text: words clearly smaller than the
+    # usual size of their script go to streams of their own, so that a sentence
+    # running over a page break is not cut by the notes at the foot of the page.
+    usual = {
+        rtl: Counter(round(w[3], 1) for words in pages for w in words if w[0] == rtl)
+        for rtl in (True, False)
+    }
+    common = {rtl: (sizes.most_common(1)[0][0] if sizes else 0.0) for rtl, sizes in usual.items()}
+    streams: dict[tuple[bool, bool], list[str]] = {
+        key: [] for key in itertools.product((True, False), repeat=2)
+    }
+    for words in pages:
+        placed: dict[tuple[bool, bool], list[tuple[float, float, str]]] = {}
+        for rtl, y, x, size, text in words:
+            small = size < 0.9 * common[rtl]
+            placed.setdefault((rtl, small), []).append((y, x, text))
+        for (rtl, small), found in placed.items():
+            for row in _rows(found):
                 row.sort(key=lambda box: -box[1] if rtl else box[1])
-                streams[rtl].append("".join(text for _, _, text in row))
-    return "\n".join(streams[True]) + "\n" + "\n".join(streams[False])
+                streams[rtl, small].append("".join(text for _, _, text in row))
+    return "\n".join("\n".join(streams[key]) for key in sorted(streams, reverse=True))
 
 
 _DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")

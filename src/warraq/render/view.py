@@ -15,6 +15,7 @@ asides that follow the chapter.
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -95,6 +96,11 @@ class FigureView:
     href: str
     alt: tuple[Side, Side]
     caption: tuple[Side, Side] | None
+
+    @property
+    def media_type(self) -> str:
+        """``image/png``, ``image/jpeg``…, from the file name."""
+        return mimetypes.guess_type(self.href)[0] or "application/octet-stream"
 
 
 @dataclass(frozen=True, slots=True)
