@@ -219,7 +219,7 @@ def pdf_text(job: EditionJob) -> str:
     }
     common = {rtl: (sizes.most_common(1)[0][0] if sizes else 0.0) for rtl, sizes in usual.items()}
     streams: dict[tuple[bool, bool], list[str]] = {
-        key: [] for key in itertools.product((True, False), repeat=2)
+        key: [] for key in [(rtl, small) for rtl in (True, False) for small in (True, False)]
     }
     for words in pages:
         placed: dict[tuple[bool, bool], list[tuple[float, float, str]]] = {}
