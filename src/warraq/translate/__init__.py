@@ -51,7 +51,7 @@ from warraq.selection import select
 from warraq.translate.argos import ArgosEngine
 from warraq.translate.engine import Engine, EngineFactory, PairTranslator, Processor
 from warraq.translate.fake import FakeEngine
-from warraq.translate.protect import GlossaryShield
+from warraq.translate.protect import GlossaryShield, NoteCallShield
 from warraq.util.files import write_bytes_atomic
 from warraq.util.lock import exclusive_lock
 from warraq.util.progress import NoProgress, Progress
@@ -182,9 +182,13 @@ def translate(
         try:
             glossary = project_glossary(project)
             processors = {
-                language: (*options.processors, GlossaryShield(glossary, language))
+                language: (
+                    *options.processors,
+                    NoteCallShield(),
+                    GlossaryShield(glossary, language),
+                )
                 if glossary.terms
-                else options.processors
+                else (*options.processors, NoteCallShield())
                 for language in languages
             }
             _run(jobs, translators, processors, progress)
