@@ -131,3 +131,63 @@ def test_note_call_is_inline_markup() -> None:
     assert parse_inline("a[^1] b", "markdown")[1] == NoteCall("1")
     assert plain_text("a[^1] b", "markdown") == "a b"
     assert note_calls("a[^1] b", "text") == []
+
+
+FOOTNOTES_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve">'
+    " حاشية الفقرة الأولى.</w:t></w:r></w:p><w:p><w:r><w:t>فقرة ثانية في الحاشية.</w:t></w:r>"
+    "</w:p></w:footnote></w:footnotes>"
+)
+
+
+def _docx_with_footnote(path: Path) -> None:
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("فقرة فيها حاشية. وجملة ثانية.")
+    document.save(str(path))
+    with zipfile.ZipFile(path) as original:
+        files = {name: original.read(name) for name in original.namelist()}
+    main = files["word/document.xml"].decode()
+    call = '<w:r><w:footnoteReference w:id="1"/></w:r>'
+    files["word/document.xml"] = (
+        main.replace("حاشية. ", "حاشية. ", 1)
+        .replace("</w:t></w:r></w:p>", f"</w:t></w:r>{call}</w:p>", 1)
+        .encode()
+    )
+    files["word/footnotes.xml"] = FOOTNOTES_XML.encode()
+    rels = files["word/_rels/document.xml.rels"].decode()
+    files["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    ).encode()
+    types = files["[Content_Types].xml"].decode()
+    files["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    ).encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in files.items():
+            out.writestr(name, data)
+
+
+def test_docx_footnotes_become_notes(tmp_path: Path) -> None:
+    path = tmp_path / "book.docx"
+    _docx_with_footnote(path)
+    document = structure_source(path)
+    (note,) = document.notes
+    assert note.label == "1"
+    assert [block.text for block in note.text_blocks()] == [
+        "حاشية الفقرة الأولى.",
+        "فقرة ثانية في الحاشية.",
+    ]
+    texts = [segment.text for block in document.text_blocks() for segment in block.segments]
+    assert texts == ["فقرة فيها حاشية.", "وجملة ثانية.[^1]"]
+    assert not any("footnote" in omission.reason for omission in document.omitted)

@@ -11,6 +11,7 @@ from warraq.document.readers.draft import (
     RawHeading,
     RawItem,
     RawList,
+    RawNote,
     RawParagraph,
     RawQuote,
 )
@@ -110,6 +111,7 @@ def collected_draft(
     title: str | None,
     author: str | None,
     language: str | None,
+    notes: tuple[RawNote, ...] = (),
 ) -> Draft:
     """The draft of a word-processor file: its paragraphs grouped, the title and metadata."""
     paras, found_title, title_line = take_title(collected.paras, title)
@@ -122,4 +124,5 @@ def collected_draft(
         title_line=title_line,
         author=author,
         language=primary_language(language),
+        notes=notes,
     )
