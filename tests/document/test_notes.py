@@ -191,3 +191,10 @@ def test_docx_footnotes_become_notes(tmp_path: Path) -> None:
     texts = [segment.text for block in document.text_blocks() for segment in block.segments]
     assert texts == ["فقرة فيها حاشية.", "وجملة ثانية.[^1]"]
     assert not any("footnote" in omission.reason for omission in document.omitted)
+
+
+def test_outline_counts_notes_and_figures() -> None:
+    from warraq.document.outline import outline
+
+    text = outline(structure(read_markdown(BOOK, source="book.md", language="ar")))
+    assert "4 notes (5 paragraphs), 1 figures" in text

@@ -1,8 +1,8 @@
 """A Markdown book with many notes and two images, written into a test's folder.
 
-Done-when fixture of issue #14: 34 notes (some long and in several paragraphs,
-some in lists and quotations), a translator's note in French only, two small
-PNG images with captions, and a reviewed French catalog. The sentences are
+Done-when fixture of issue #14: 33 notes (some long and in several paragraphs,
+one too long for one page, some in lists and quotations), a translator's note
+in French only, two small PNG images with captions, and a reviewed French catalog. The sentences are
 made from a few word lists so that every one is distinct and its translation
 is known.
 """
@@ -44,6 +44,7 @@ CHAPTERS = [
     ("الذاكرة", "La mémoire"),
 ]
 LONG_NOTES = {5, 17, 29}  # notes of several sentences and two paragraphs
+RUNNING_OVER = 20  # a note of six paragraphs: too long for the foot of one page
 NOTES = 34
 
 
@@ -86,7 +87,12 @@ def write_notes_book(root: Path) -> Path:
         return f"[^{note}]"
 
     def define(label: int) -> None:
-        if label in LONG_NOTES:
+        if label == RUNNING_OVER:
+            paragraphs = [" ".join(book.sentence()[0] for _ in range(4)) for _ in range(6)]
+            definitions.append(f"[^{label}]: {paragraphs[0]}")
+            for paragraph in paragraphs[1:]:
+                definitions.extend(["", f"    {paragraph}"])
+        elif label in LONG_NOTES:
             first = " ".join(book.sentence()[0] for _ in range(4))
             second = " ".join(book.sentence()[0] for _ in range(3))
             definitions.extend([f"[^{label}]: {first}", "", f"    {second}"])

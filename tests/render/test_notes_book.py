@@ -200,3 +200,20 @@ def test_facing_pages_refuse_notes_clearly(book: Path, tmp_path: Path) -> None:
     with pytest.raises(WarraqError, match="facing pages cannot print notes or images"):
         build(load_project(root), BuildOptions(formats=("pdf",)))
     assert not (root / "build").exists()
+
+
+@pytest.mark.slow
+def test_a_note_too_long_for_its_page_continues_on_the_next(book: Path) -> None:
+    from tests.render.notes_book import RUNNING_OVER
+
+    document = _document(book)
+    note = document.note(str(RUNNING_OVER))
+    assert note is not None
+    paragraphs = list(note.text_blocks())
+    first = YEAR.findall(paragraphs[0].segments[0].text)[0]
+    last = YEAR.findall(paragraphs[-1].segments[-1].text)[0]
+    pages = _pages(book / "build" / "book.ar-fr.pdf")
+    first_pages = [i for i, text in enumerate(pages) if first in text]
+    last_pages = [i for i, text in enumerate(pages) if last in text]
+    # In one language at least, the note's end is printed a page after its start.
+    assert max(last_pages) == max(first_pages) + 1, (first_pages, last_pages)

@@ -211,13 +211,13 @@ def pdf_text(job: EditionJob) -> str:
                     words.append((rtl, middle, x, y_max - y_min, _reading_order(text)))
         pages.append(words)
     # Footnotes are set smaller than the text: words clearly smaller than the
-    # usual size of their script go to streams of their own, so that a sentence
+    # text size of their script go to streams of their own, so that a sentence
     # running over a page break is not cut by the notes at the foot of the page.
     usual = {
         rtl: Counter(round(w[3], 1) for words in pages for w in words if w[0] == rtl)
         for rtl in (True, False)
     }
-    common = {rtl: (sizes.most_common(1)[0][0] if sizes else 0.0) for rtl, sizes in usual.items()}
+    common = {rtl: _text_size(sizes) for rtl, sizes in usual.items()}
     streams: dict[tuple[bool, bool], list[str]] = {
         key: [] for key in [(rtl, small) for rtl in (True, False) for small in (True, False)]
     }
@@ -231,6 +231,14 @@ def pdf_text(job: EditionJob) -> str:
                 row.sort(key=lambda box: -box[1] if rtl else box[1])
                 streams[rtl, small].append("".join(text for _, _, text in row))
     return "\n".join("\n".join(streams[key]) for key in sorted(streams, reverse=True))
+
+
+def _text_size(sizes: Counter[float]) -> float:
+    """The text's word height: the largest of the frequent ones (notes can outnumber the
+    text's words, headings are rare)."""
+    total = sum(sizes.values())
+    frequent = [size for size, count in sizes.items() if count >= 0.15 * total]
+    return max(frequent, default=0.0)
 
 
 _DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")

@@ -80,6 +80,7 @@ class NoteView:
     mark: str
     kind: NoteKind
     body: Side  # html: one element per paragraph of the note
+    paragraphs: tuple[Markup, ...] = ()  # the inline HTML of each paragraph
 
     @property
     def side(self) -> Literal["source", "target"]:
@@ -350,6 +351,7 @@ class _ViewBuilder:
     ) -> NoteView:
         tag = "p" if self.xml else "span"
         html_parts: list[str] = []
+        paragraphs: list[Markup] = []
         texts: list[str] = []
         blocks = list(note.text_blocks())
         for index, block in enumerate(blocks):
@@ -364,6 +366,7 @@ class _ViewBuilder:
                     f' <span class="note-by">({escape(word("translator_note", language))})</span>'
                 )
             html_parts.append(f'<{tag} class="note-p">{html}</{tag}>')
+            paragraphs.append(Markup(html))
             texts.append(body.text)
         suffix = "s" if side == "source" else "t"
         return NoteView(
@@ -375,6 +378,7 @@ class _ViewBuilder:
             body=Side(
                 language, text_direction(language), Markup("".join(html_parts)), " ".join(texts)
             ),
+            paragraphs=tuple(paragraphs),
         )
 
     def _call_html(self, note: NoteView) -> str:
@@ -383,10 +387,20 @@ class _ViewBuilder:
                 f'<a class="noteref {note.kind}" epub:type="noteref" role="doc-noteref" '
                 f'id="{note.call_id}" href="#{note.id}">{escape(note.mark)}</a>'
             )
-        return (
+        # Each paragraph after the first is a footnote of its own, without call or
+        # marker: WeasyPrint never splits a footnote, but defers one that does not
+        # fit to the next page, so a long note continues there paragraph by paragraph.
+        first, *rest = note.paragraphs or (Markup(""),)
+        pieces = [
             f'<span class="footnote {note.kind}" id="{note.id}" data-mark="{escape(note.mark)}" '
-            f"{note.body.attributes}>{note.body.html}</span>"
+            f'{note.body.attributes}><span class="note-p">{first}</span></span>'
+        ]
+        pieces.extend(
+            f'<span class="footnote more {note.kind}" {note.body.attributes}>'
+            f'<span class="note-p">{paragraph}</span></span>'
+            for paragraph in rest
         )
+        return "".join(pieces)
 
     def _take_notes(self) -> tuple[NoteView, ...]:
         notes = tuple(sorted(self.pending, key=lambda n: n.side != "source"))
