@@ -186,7 +186,7 @@ class Document:
         yield from _text_blocks(self.blocks)
 
     def segments(self) -> Iterator[Segment]:
-        """Every segment in reading order, the title's first."""
+        """Every segment in reading order: the title, the text with its figures, the notes."""
         for segment, _line, _what in self.located_segments():
             yield segment
 
