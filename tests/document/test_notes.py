@@ -198,3 +198,30 @@ def test_outline_counts_notes_and_figures() -> None:
 
     text = outline(structure(read_markdown(BOOK, source="book.md", language="ar")))
     assert "4 notes (5 paragraphs), 1 figures" in text
+
+
+ODT_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+    "<office:body><office:text><text:p>فقرة فيها حاشية."
+    '<text:note text:id="ftn1" text:note-class="footnote">'
+    "<text:note-citation>1</text:note-citation>"
+    "<text:note-body><text:p>حاشية أولى.</text:p><text:p>فقرة ثانية.</text:p></text:note-body>"
+    '</text:note> وجملة ثانية<text:note text:id="edn1" text:note-class="endnote">'
+    "<text:note-citation>i</text:note-citation><text:note-body><text:p>تعليق ختامي.</text:p>"
+    "</text:note-body></text:note>.</text:p></office:text></office:body></office:document-content>"
+)
+
+
+def test_odt_footnotes_and_endnotes_become_notes(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "book.odt"
+    with zipfile.ZipFile(path, "w") as odt:
+        odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        odt.writestr("content.xml", ODT_CONTENT)
+    document = structure_source(path)
+    assert [(note.label, len(note.blocks)) for note in document.notes] == [("1", 2), ("ei", 1)]
+    texts = [segment.text for block in document.text_blocks() for segment in block.segments]
+    assert texts == ["فقرة فيها حاشية.[^1]", "وجملة ثانية[^ei]."]

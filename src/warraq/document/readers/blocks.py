@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from warraq.document.model import Omission
@@ -16,6 +17,18 @@ from warraq.document.readers.draft import (
     RawQuote,
 )
 from warraq.document.text import normalise_spaces
+
+_CALL_MARK = re.compile("\ue000([^\ue001]*)\ue001")
+
+
+def call_mark(label: str) -> str:
+    """A note call as run text: private-use marks that emphasis markup leaves alone."""
+    return f"\ue000{label}\ue001"
+
+
+def restore_calls(text: str) -> str:
+    """The marks of :func:`call_mark` as note calls ``[^label]``, once runs are markup."""
+    return _CALL_MARK.sub(lambda match: f"[^{match.group(1)}]", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ from typing import Any
 from warraq.document.readers.blocks import (
     Collected,
     Para,
+    call_mark,
     collected_draft,
+    restore_calls,
 )
 from warraq.document.readers.draft import Draft, RawNote, RawParagraph
 from warraq.document.readers.emphasis import Run, escape, runs_to_markup
@@ -32,7 +34,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Indentation on the start side from which an unnumbered paragraph is a block quote.
 QUOTE_INDENT_TWIPS = 567  # 1 cm
 HEADING_NAMES = re.compile(r"^(?:heading|titre|título|überschrift|عنوان)\s*([1-9])$", re.I)
-_CALL_MARK = re.compile("\ue000([^\ue001]*)\ue001")  # a note call, while runs become markup
 TITLE_NAMES = frozenset({"title", "titre", "العنوان", "عنوان رئيسي"})
 QUOTE_NAMES = frozenset(
     {"quote", "intense quote", "quotations", "citation", "citation intense", "اقتباس"}
@@ -172,7 +173,7 @@ class _Reader:
         runs: list[Run] = []
         self.inline(p, runs, line, [])
         text, dropped = runs_to_markup(runs)
-        text = _CALL_MARK.sub(lambda m: f"[^{m.group(1)}]", text)
+        text = restore_calls(text)
         if dropped:
             self.out.leave_out(line, text, "emphasis where differently formatted runs meet")
         if not text:
@@ -280,7 +281,7 @@ class _Reader:
                     label = number if kind == "footnotes" else f"e{number}"
                     body = tuple(RawParagraph(escape(p), line) for p in paragraphs)
                     self.called.append(RawNote(label, body, line))
-                    text = f"\ue000{label}\ue001"  # the call, put back after the markup
+                    text = call_mark(label)
                 else:
                     self.out.leave_out(line, "", f"empty {kind[:-1]}")
             elif tag == W + "commentReference":
