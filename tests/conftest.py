@@ -18,6 +18,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_SOURCE = REPO / "seeds" / "france-qatar-security.ar.txt"
 
 
+# Fixtures that typeset whole editions: a test that uses one is slow, whatever its module.
+EDITION_FIXTURES = frozenset({"built_sample", "built", "books", "epubcheck_reports"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs a built edition ``slow`` (``make test-fast`` leaves it out)."""
+    for item in items:
+        if EDITION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keep every test away from the user's home: argos settings, caches, models."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import pytest
 from warraq import __version__
 from warraq.cli import cli
 
-from .conftest import SAMPLE_SOURCE, Runner
+from .conftest import FIXTURES, SAMPLE_SOURCE, Runner
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -68,6 +69,7 @@ def test_unknown_command_is_a_usage_error(warraq: Runner) -> None:
         (["check", "--to"], "xx", "'xx' is not a target language"),
         (["status", "--to"], "fr,../x", "'../x' is not a language code"),
         (["check", "--to"], "../../x", "is not a language code"),
+        (["status", "--to"], "../../x", "is not a language code"),
         (["status", "--to"], "zz", "'zz' is not a target language"),
         (["check", "--document"], "nosuch", "no document named 'nosuch'"),
     ],
@@ -94,3 +96,37 @@ def test_help_lists_every_command_whole_and_hides_the_test_engine(warraq: Runner
     assert len(commands) == len(cli.commands)
     assert not [line for line in commands if line.rstrip().endswith("...")]
     assert "fake" not in warraq("translate", "--help").stdout
+
+
+def test_check_takes_a_source_like_the_other_commands(tmp_path: Path, warraq: Runner) -> None:
+    takes_source = {
+        name
+        for name, command in cli.commands.items()
+        if any(isinstance(p, click.Argument) and p.name == "source" for p in command.params)
+    }
+    assert takes_source == {"structure", "translate", "status", "check", "build", "watch"}
+    shutil.copy2(FIXTURES / "sources" / "water.ar.md", tmp_path / "article.md")
+    assert warraq("translate", "--update-only", "article.md", cwd=tmp_path).exit_code == 0
+    result = warraq("check", "article.md", "--to", "en", "--json", cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    findings = json.loads(result.stdout)
+    assert findings and {(f["document"], f["language"]) for f in findings} == {("article", "en")}
+    assert {f["check"] for f in findings} == {"missing"}
+    status = warraq("status", "article.md", "--to", "en", "--json", cwd=tmp_path)
+    assert json.loads(status.stdout)[0]["errors"] == len(findings)  # the same findings
+
+
+def test_to_and_document_are_the_same_option_in_every_command() -> None:
+    options: dict[str, set[tuple[str | None, str | None, bool]]] = {
+        "--to": set(),
+        "--document": set(),
+    }
+    users: dict[str, set[str]] = {"--to": set(), "--document": set()}
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option) and param.opts[0] in options:
+                options[param.opts[0]].add((param.metavar, param.help, param.multiple))
+                users[param.opts[0]].add(name)
+    assert users["--document"] == {"translate", "check", "status", "build", "watch"}
+    assert users["--to"] >= users["--document"]
+    assert all(len(found) == 1 for found in options.values()), options

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -18,24 +18,40 @@ from warraq.catalogs.memory import export_memory, import_compendium
 from warraq.checks.outputs import verify_outputs
 from warraq.checks.status import project_status, require_complete, status_json, status_table
 from warraq.checks.translations import CHECKS, check_project, format_findings
-from warraq.config import FORMATS, Format, Project, load_project, single_source_project
+from warraq.config import CONFIG_NAME, FORMATS, Format, Project, load_project, single_source_project
 from warraq.document.model import document_to_json
 from warraq.document.outline import outline
 from warraq.document.structure import structure_source
 from warraq.errors import WarraqError
+from warraq.init import init_project
 from warraq.render.pdf import PDF_VARIANTS
 from warraq.selection import split_languages
-from warraq.translate import ENGINES, TranslateOptions, translate
+from warraq.translate import ENGINES, ModelsMissing, TranslateOptions, translate
+from warraq.translate.index import available_packages, index_url, install_pair
 from warraq.translate.models import (
     install_package,
     installed_packages,
+    is_pair,
     packages_dir,
     pivot_routes,
 )
 from warraq.util.progress import progress_for
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """click's group, but Ctrl-C in a command ends it with warraq's one line.
+
+    (click would print an empty line first, and lose what the command said was saved.)
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            _interrupted(interrupt)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="warraq")
 @click.option(
     "-C",
@@ -90,6 +106,33 @@ def _document_option(command: Callable[..., None]) -> Callable[..., None]:
         multiple=True,
         help="Only this document (its name in warraq.toml); repeatable.",
     )(command)
+
+
+@cli.command(name="init", short_help="Start a project around some sources.")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@_to_option
+@click.pass_context
+def init_command(ctx: click.Context, sources: tuple[Path, ...], to: tuple[str, ...]) -> None:
+    """Create warraq.toml, seeds/, locales/, templates/, .gitignore and glossary.toml.
+
+    One document per SOURCE (default: the files in seeds/), named from its file
+    name and titled from its metadata or first heading; sources outside the
+    project are copied into seeds/. No existing file is overwritten.
+    """
+    result = init_project(ctx.obj, list(sources), targets=split_languages(to) or ())
+    for path in result.created:
+        click.echo(f"created {path}{'/' if (result.root / path).is_dir() else ''}")
+    for document in result.documents:
+        count = len(document.omitted)
+        left = f"; {count} passage{'s' if count > 1 else ''} left out" if count else ""
+        click.echo(f"document {document.name}: {document.source}{left}")
+        if document.omitted:
+            click.echo(f"  see them with: warraq structure {document.source}")
+    languages = ", ".join(result.target_languages)
+    click.echo(
+        f"from {result.source_language} into {languages}; next: warraq translate, "
+        "then warraq build (or warraq build --draft before the catalogs are reviewed)"
+    )
 
 
 def _project(ctx: click.Context, source: Path | None, targets: tuple[str, ...] | None) -> Project:
@@ -185,10 +228,17 @@ def build_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -> None:
     """Build, then rebuild the affected editions whenever an input changes (Ctrl-C stops)."""
     options = _options(**settings)
-    watch(lambda: _project(ctx, source, options.languages), options, report=click.echo)
+    root: Path = ctx.obj
+    watch(
+        lambda: _project(ctx, source, options.languages),
+        options,
+        report=click.echo,
+        files=[root / CONFIG_NAME] if source is None else [source],
+    )
 
 
 @cli.command(name="check", short_help="Check the translations (and the outputs).")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @_document_option
 @_to_option
@@ -201,6 +251,7 @@ def watch_command(ctx: click.Context, /, source: Path | None, **settings: Any) -
 @click.pass_context
 def check_command(
     ctx: click.Context,
+    source: Path | None,
     as_json: bool,
     documents: tuple[str, ...],
     to: tuple[str, ...],
@@ -210,16 +261,22 @@ def check_command(
     """Check the translations: missing, untranslated, numbers, punctuation, glossary...
 
     Exits with status 1 when an error-level finding exists.
+    With SOURCE and no warraq.toml, checks that one file's catalogs (in locales/).
     """
     if list_checks:
         for check in CHECKS.values():
             click.echo(f"{check.name:20} {check.level:8} {check.description}")
         return
-    project = load_project(ctx.obj)
     languages = split_languages(to)
+    project = _project(ctx, source, languages)
     findings = check_project(project, documents=documents or None, languages=languages)
     if outputs:
-        findings += verify_outputs(project, documents=documents or None, languages=languages)
+        findings += verify_outputs(
+            project,
+            documents=documents or None,
+            languages=languages,
+            progress=progress_for(sys.stderr, unit="outputs", interval=0),
+        )
     if as_json:
         click.echo(
             json.dumps([dataclasses.asdict(f) for f in findings], ensure_ascii=False, indent=2)
@@ -280,12 +337,17 @@ def translate_command(
         update_only=update_only,
         cluster=cluster,
     )
-    summaries = translate(
-        project,
-        options,
-        progress=progress_for(sys.stderr),
-        report=lambda line: click.echo(line, err=True),
-    )
+    try:
+        summaries = translate(
+            project,
+            options,
+            progress=progress_for(sys.stderr),
+            report=lambda line: click.echo(line, err=True),
+        )
+    except ModelsMissing as error:
+        for summary in error.summaries:
+            click.echo(summary.line())
+        raise
     for summary in summaries:
         click.echo(summary.line())
         if summary.refused:
@@ -375,14 +437,42 @@ def models() -> None:
 @models.command(name="install")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def models_install(files: tuple[Path, ...]) -> None:
-    """Install argos models from .argosmodel FILES (no network needed)."""
+    """Install argos models from .argosmodel FILES (no network needed), or by language pair.
+
+    \b
+    warraq models install translate-ar_en-1_0.argosmodel ...
+    warraq models install ar fr   (from the Argos package index: ar→en and en→fr)
+    """
     directory = packages_dir()
+    if is_pair(files):
+        source, target = (str(f) for f in files)
+        for leg, installed in install_pair(
+            source, target, directory=directory, progress=progress_for(sys.stderr, "KB")
+        ):
+            if installed is None:
+                click.echo(f"{leg.pair}: already installed ({leg.name} {leg.version} or newer)")
+            else:
+                click.echo(f"installed {installed.describe()} in {directory}")
+        return
     for file in files:
         package, replaced = install_package(file, directory)
         note = "".join(
             f"; replaced {old.describe()}" for old in replaced if old.path != package.path
         )
         click.echo(f"installed {package.describe()} in {directory}{note}")
+
+
+@models.command(name="available")
+def models_available() -> None:
+    """List the language pairs the Argos package index offers (ARGOS_PACKAGE_INDEX)."""
+    offered = available_packages()
+    installed = {(p.source, p.target): p.version for p in installed_packages(packages_dir())}
+    click.echo(f"the package index at {index_url()} offers {len(offered)} models:")
+    for package in offered:
+        have = installed.get((package.source, package.target))
+        note = f"  (installed: {have})" if have else ""
+        click.echo(f"  {package.pair:<10} {package.version:<8} {package.name}{note}")
+    click.echo("install a pair with: warraq models install SOURCE TARGET, e.g. ar fr")
 
 
 @models.command(name="list")
@@ -427,13 +517,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except click.Abort as abort:
         if isinstance(abort.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("warraq: interrupted", err=True)
-            sys.exit(130)
+            _interrupted(abort.__context__)
         click.echo("warraq: aborted", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("warraq: interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as interrupt:
+        _interrupted(interrupt)
     except OSError as error:  # a full disk, a read-only folder, a file where a folder belongs
         where = f"{error.filename}: " if error.filename else ""
         click.echo(
@@ -442,6 +530,13 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(1)
+
+
+def _interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
+    """Ctrl-C: one line, with what was saved when the command says, and status 130."""
+    saved = f"; {interrupt.args[0]}" if interrupt.args else ""
+    click.echo(f"warraq: interrupted{saved}", err=True)
+    sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -126,6 +126,7 @@ class EditionConfig:
     primary_language: Literal["source", "translation"] = "source"
     source_page: Literal["right", "left"] = "right"  # facing pages: where the source sits
     note_numbering: Literal["book", "chapter"] = "book"  # notes numbered through, or per chapter
+    arabic_justification: Literal["spaces", "kashida"] = "spaces"  # see render.pdf.kashida
 
     @property
     def bilingual(self) -> bool:
@@ -163,6 +164,10 @@ class Project:
     def path(self, relative: Path) -> Path:
         """``relative`` resolved against the project root."""
         return relative if relative.is_absolute() else self.root / relative
+
+    def shown(self, path: Path) -> Path:
+        """``path`` as messages name it: relative to the project root when inside it."""
+        return path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
     def document(self, name: str) -> DocumentConfig:
         """The document called ``name``."""
@@ -439,6 +444,7 @@ def _edition(
             "primary_language",
             "source_page",
             "note_numbering",
+            "arabic_justification",
         )
     )
     languages = table.strings("languages", targets, lambda v: v in targets)
@@ -487,6 +493,10 @@ def _edition(
         ),
         source_page=cast(
             Literal["right", "left"], table.choice("source_page", ("right", "left"), "right")
+        ),
+        arabic_justification=cast(
+            Literal["spaces", "kashida"],
+            table.choice("arabic_justification", ("spaces", "kashida"), "spaces"),
         ),
     )
 
@@ -555,14 +565,19 @@ def document_name_for(source: Path) -> str:
 
     >>> document_name_for(Path("seeds/france-qatar-security.ar.txt"))
     'france-qatar-security'
-    >>> document_name_for(Path("notes v1.2.md"))
-    'notes-v1.2'
+    >>> document_name_for(Path("notes v1.2.md")), document_name_for(Path("article.ar.html"))
+    ('notes-v1.2', 'article')
     >>> document_name_for(Path("مقال.txt")) != document_name_for(Path("نص.txt"))
     True
     """
+    from warraq.document.readers import FILE_READERS, READERS  # the readers need no config
+
     name = source.name
     for suffix in reversed(source.suffixes):
-        if not is_language_tag(suffix.lstrip(".")) and suffix.lower() not in (".txt", ".md"):
+        if not is_language_tag(suffix.lstrip(".")) and suffix.lower() not in {
+            *READERS,
+            *FILE_READERS,
+        }:
             break
         name = name.removesuffix(suffix)
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")

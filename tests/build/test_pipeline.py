@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -103,3 +104,35 @@ def test_an_unwritable_output_folder_is_a_one_line_error(
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "build" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_full_disk_during_a_build_is_a_one_line_error_naming_the_file(
+    sample_project: Path, warraq: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int) -> None:  # the flush to disk fails, as on a full disk, naming no file
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = warraq("build", "--format", "epub", "--to", "fr", "-j", "1", cwd=sample_project)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("warraq: error: build/france-qatar-security.ar-fr.epub: ")
+    assert "No space left on device" in line
+    assert not list((sample_project / "build").glob("*.epub"))
+
+
+def test_a_bad_character_in_one_edition_stops_every_edition_before_any_is_written(
+    sample_project: Path, warraq: Runner
+) -> None:
+    """The English catalog holds a control character: not even the French editions are written."""
+    en = sample_project / "locales" / "en" / "LC_MESSAGES" / "france-qatar-security.po"
+    text = en.read_text(encoding="utf-8")
+    en.write_text(text.replace('msgstr "Security', 'msgstr "Secu\x01rity', 1), encoding="utf-8")
+    assert "\x01" in en.read_text(encoding="utf-8")
+    result = warraq("build", "-j", "1", cwd=sample_project)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "LC_MESSAGES/france-qatar-security.po" in line and "U+0001" in line
+    assert not (sample_project / "build").exists() or not [
+        path for path in (sample_project / "build").iterdir() if path.suffix in (".pdf", ".epub")
+    ]

@@ -33,6 +33,17 @@ def test_the_built_sample_passes(warraq: Runner, built: Path) -> None:
     result = warraq("check", "--outputs", cwd=built)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == "no findings\n"
+    # A progress line as each output is started, and one at the end.
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        *(
+            f"checking france-qatar-security.ar-{lang}.{kind}"
+            for lang in ("fr", "en")
+            for kind in ("pdf", "epub")
+        ),
+        "outputs checked",
+    ]
+    assert lines[-1].startswith("outputs checked: 4/4 outputs")
 
 
 def test_a_changed_translation_is_missing_from_both_outputs(tmp_path: Path, built: Path) -> None:
@@ -129,3 +140,36 @@ def test_reading_order_and_tolerance() -> None:
     assert _piece_found(piece, haystack)  # one letter lost in 40
     assert not _piece_found(piece, haystack.replace("ي", "", 2))  # three lost
     assert not _piece_found(piece, "لا شيء هنا")
+
+
+PALM = "تزرع النخيل (Phoenix dactylifera) في قطر منذ زمن طويل."
+
+
+@pytest.mark.slow
+def test_a_latin_name_inside_arabic_is_found_and_a_missing_sentence_still_is_not(
+    tmp_path: Path,
+) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    from tests.conftest import copy_fixture
+    from warraq.build.pipeline import BuildOptions, build
+
+    project = copy_fixture("pdf/water", tmp_path)
+    source = project / "seeds" / "water.ar.md"
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{PALM}\n", encoding="utf-8")
+    catalog_file = project / "locales" / "fr" / "LC_MESSAGES" / "water.po"
+    with catalog_file.open("rb") as stream:
+        catalog = read_po(stream)
+    catalog.add(PALM, "Le palmier (Phoenix dactylifera) est cultivé au Qatar depuis longtemps.")
+    with catalog_file.open("wb") as stream:
+        write_po(stream, catalog)
+    build(load_project(project), BuildOptions(formats=("pdf",), jobs=1))
+    assert verify_outputs(load_project(project), formats=("pdf",)) == []
+    # The same sentence with another Arabic word is not on the page, and is reported.
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("في قطر منذ", "في عمان منذ"), encoding="utf-8"
+    )
+    findings = verify_outputs(load_project(project), formats=("pdf",))
+    assert [(f.check, f.message, f.source[:11]) for f in findings] == [
+        ("output-text", "water.ar-fr.pdf: source text not found", PALM[:11])
+    ]

@@ -111,3 +111,18 @@ def test_files_libreoffice_writes_read_as_the_markdown(tmp_path: Path, target: s
     markdown = tmp_path / "article.md"
     markdown.write_text(MARKDOWN)
     assert shape(written) == shape(markdown)
+
+
+def test_the_size_limit_counts_the_text_inside_a_word_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit is on the text, not on the zip: the text inside a .docx is what is measured."""
+    path = write_docx(tmp_path / "book.docx")
+    monkeypatch.setattr("warraq.document.readers.MAX_SOURCE_BYTES", 100)
+    with pytest.raises(WarraqError) as error:
+        structure_source(path)
+    message = error.value.message
+    assert message.startswith(f"{path}: 0.0 MiB of text (") and "bytes); warraq takes" in message
+    monkeypatch.setattr("warraq.document.readers.MAX_SOURCE_BYTES", 4000)
+    assert path.stat().st_size > 4000  # the file is over this limit, its text is not
+    structure_source(path)

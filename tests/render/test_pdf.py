@@ -539,7 +539,8 @@ def test_single_file_mode(tmp_path: Path, warraq: Runner) -> None:
     shutil.copy2(FIXTURES / "sources" / "water.ar.md", tmp_path / "water.ar.md")
     result = warraq("build", "water.ar.md", "--to", "fr", "--format", "pdf", cwd=tmp_path)
     assert result.exit_code == 1
-    assert "run 'warraq translate'" in result.stderr
+    assert "warraq translate --update-only" in result.stderr
+    assert "locales/fr/LC_MESSAGES/water.po" in result.stderr
     result = warraq(
         "build", "water.ar.md", "--to", "fr", "--format", "pdf", "--draft", cwd=tmp_path
     )
@@ -559,6 +560,38 @@ def test_single_file_mode(tmp_path: Path, warraq: Runner) -> None:
     with pymupdf.open(out / "water.ar-fr.pdf") as document:
         assert "Salma" not in document[0].get_text()  # no configuration: the source's author
         assert "سلمى الراشد" in document[0].get_text()
+
+
+def test_a_draft_with_nothing_translated_marks_each_place_once_unstretched(
+    tmp_path: Path, warraq: Runner
+) -> None:
+    shutil.copy2(FIXTURES / "sources" / "water.ar.md", tmp_path / "water.ar.md")
+    assert warraq("translate", "--update-only", "water.ar.md", cwd=tmp_path).exit_code == 0
+    result = warraq(
+        "build", "water.ar.md", "--to", "fr", "--format", "pdf", "--draft", cwd=tmp_path
+    )
+    assert result.exit_code == 0, result.stderr
+    marked = int(re.search(r"draft: (\d+) translations", result.stdout).group(1))  # type: ignore[union-attr]
+    with pymupdf.open(tmp_path / "build" / "water.ar-fr.pdf") as document:
+        title_page = document[0].get_text()
+        words = [word for page in document for word in page.get_text("words")]
+        footers = [page.get_text() for page in document][4:]
+    assert footers and all("Brouillon" in text and "Épreuve" not in text for text in footers)
+    # The Arabic author once (no translated author), the missing title marked.
+    assert title_page.count("سلمى الراشد") == 1
+    assert squash("[traduction manquante]") in squash(title_page)
+    # One mark per missing sentence (the title is one of them), plus the title's
+    # on the title page, in the imprint and beside the opening title.
+    marks = [i for i, word in enumerate(words) if word[4] == "[traduction"]
+    assert len(marks) == marked - 1 + 3
+    # Justified narrow columns stretch the spaces between words, never inside a mark.
+    # (A word space is about a quarter of the line's height.)
+    gaps = [
+        (words[i + 1][0] - words[i][2]) / (words[i][3] - words[i][1])
+        for i in marks
+        if words[i + 1][4] == "manquante]"
+    ]
+    assert len(gaps) == len(marks) and max(gaps) < 0.4, gaps
 
 
 def test_source_date_epoch_makes_builds_identical(

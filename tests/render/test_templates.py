@@ -151,7 +151,7 @@ def test_epub_refuses_a_remote_import_in_extra_css(tmp_path: Path, warraq: Runne
     _write(
         project / "templates" / "epub" / "extra.css", '@import url("http://127.0.0.1:9/x.css");\n'
     )
-    stderr = _one_line_error(warraq("-C", str(project), "build"))
+    stderr = _one_line_error(warraq("-C", str(project), "build", "--format", "epub"))
     assert "http://127.0.0.1:9/x.css" in stderr
 
 
@@ -164,12 +164,13 @@ def test_css_references_see_through_escapes_and_comments() -> None:
 # Partial overrides and extra stylesheets ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_epub_extra_css_is_appended_and_drops_the_conformance_claim(
     tmp_path: Path, warraq: Runner
 ) -> None:
     project = copy_fixture("epub/qanat", tmp_path)
     _write(project / "templates" / "epub" / "extra.css", "p.author { letter-spacing: 0.1em; }\n")
-    result = warraq("-C", str(project), "build")
+    result = warraq("-C", str(project), "build", "--format", "epub")
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(project / "build" / "qanat.ar-fr.epub") as archive:
         css = archive.read("EPUB/css/book.css").decode()

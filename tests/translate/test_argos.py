@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import sys
 import zipfile
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_SOURCE, Runner, msgfmt_check, po
+from tests.conftest import SAMPLE_SOURCE, Runner, copy_sample, msgfmt_check, po
 from tests.tiny_argos import build_argosmodel
 from warraq.catalogs import MACHINE_COMMENT_PREFIX, message_status, read_catalog
 from warraq.catalogs.translation import Status
@@ -192,15 +194,64 @@ def test_batches_run_side_by_side_give_the_same_translations(
     assert pair.batches_run == len(batches) == 4
 
 
-def test_no_model_for_a_pair_is_a_clear_error_and_writes_nothing(
+def test_no_model_for_a_pair_translates_the_others_and_names_the_missing_leg(
     warraq: Runner, models: dict[str, Path], packages: Path, blank_sample: Path
 ) -> None:
     install(warraq, models["ar_en"])
     result = warraq("translate", cwd=blank_sample)
     assert result.exit_code == 1
-    assert "no argos model translates ar→fr" in result.stderr
+    assert "no translation model for ar→fr;" in result.stderr
+    assert "ar→en;" not in result.stderr.splitlines()[0]  # English is translated
+    assert "en→fr, through English with the installed ar→en" in result.stderr
     assert "warraq models install" in result.stderr
-    assert not list((blank_sample / "locales").rglob("*.po*"))
+    assert re.search(r"france-qatar-security \[en\]: [1-9]\d* translated", result.stdout)
+    assert "france-qatar-security [fr]: 0 translated" in result.stdout
+    fr = read_catalog(po(blank_sample, "fr"), locale="fr")
+    assert fr and all(not m.string for m in fr if m.id)
+    msgfmt_check(po(blank_sample, "fr"))
+
+
+@pytest.mark.slow
+def test_no_model_at_all_updates_the_catalogs_and_shows_the_way_on(
+    warraq: Runner, packages: Path, blank_sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # the two runs' catalogs compare
+    result = warraq("translate", cwd=blank_sample)
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert "no translation model for ar→fr, ar→en" in first
+    assert "ar→en and en→fr, through English" in result.stderr  # the pivot legs too
+    for advice in (
+        "--update-only",
+        "warraq models install ar fr, warraq models install ar en",
+        "warraq models install FILE",
+        "argospm",
+        str(packages),
+    ):
+        assert advice in result.stderr
+    assert "warraq build --draft" in result.stderr
+    # The catalogs are written as --update-only writes them.
+    template = blank_sample / "locales" / f"{DOCUMENT}.pot"
+    assert template.is_file()
+    for language in ("fr", "en"):
+        msgfmt_check(po(blank_sample, language))
+        assert f"locales/{language}/LC_MESSAGES/{DOCUMENT}.po" in result.stderr
+        assert f"{DOCUMENT} [{language}]: 0 translated, 0 kept, 0 fuzzy," in result.stdout
+    update_only = copy_sample(blank_sample.parent / "update-only")
+    shutil.rmtree(update_only / "locales")
+    assert warraq("translate", "--update-only", cwd=update_only).exit_code == 0
+    for relative in (f"{DOCUMENT}.pot", f"fr/LC_MESSAGES/{DOCUMENT}.po"):
+        assert (blank_sample / "locales" / relative).read_bytes() == (
+            update_only / "locales" / relative
+        ).read_bytes()
+    # build names what is missing and where to translate it; a draft builds.
+    refused = warraq("build", "--to", "fr", "--format", "pdf", cwd=blank_sample)
+    assert refused.exit_code == 1
+    assert f"translate them in locales/fr/LC_MESSAGES/{DOCUMENT}.po" in refused.stderr
+    assert "--draft" in refused.stderr
+    draft = warraq("build", "--draft", "--to", "fr", "--format", "pdf", cwd=blank_sample)
+    assert draft.exit_code == 0, draft.stderr
+    assert (blank_sample / "build" / f"{DOCUMENT}.ar-fr.pdf").is_file()
 
 
 def test_one_edited_sentence_is_retranslated_and_nothing_else(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shutil
@@ -336,14 +337,19 @@ def test_killing_translate_halfway_keeps_every_finished_segment(
     assert _check_partial(blank_sample) == TOTAL
 
 
-def test_ctrl_c_stops_cleanly(blank_sample: Path) -> None:
-    process = _run_in_background(blank_sample, delay="0.03")
+def test_ctrl_c_saves_the_running_batch_then_stops(blank_sample: Path) -> None:
+    """SIGINT mid-batch: the batch the engine is on is finished, merged and saved, then exit 130."""
+    process = _run_in_background(blank_sample, delay="0.5")  # 2 s a batch of 4
     _wait_for_progress(blank_sample, process, at_least=4)
+    before = _translated(blank_sample)  # the batch after these is running
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
-    assert b"warraq: interrupted" in stderr
-    assert 4 <= _check_partial(blank_sample) < TOTAL
+    after = _check_partial(blank_sample)
+    assert before + 4 <= after < TOTAL and after % 4 == 0  # whole batches, the running one kept
+    last = stderr.decode().strip().splitlines()[-1]
+    assert last.startswith("warraq: interrupted; ") and "translations saved" in last
+    assert f"; {after} translations saved" in last
 
 
 def test_warraq_help_does_not_load_machine_translation() -> None:
@@ -395,3 +401,73 @@ def test_a_reviewed_translation_comes_back_when_an_edit_is_undone(
     assert entry.string == "Relu à la main."
     assert message_status(entry) is Status.REVIEWED
     msgfmt_check(po(blank_sample, "fr"))
+
+
+def test_a_failed_first_run_leaves_no_locales_folder(warraq: Runner, blank_sample: Path) -> None:
+    """The run stops after taking its lock (here: the source cannot be read), and takes the lock
+    and the folder it made for it along."""
+    source = blank_sample / "seeds" / "france-qatar-security.ar.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nنص\x01.\n", encoding="utf-8")
+    result = warraq("translate", "--engine", "fake", cwd=blank_sample)
+    assert result.exit_code == 1, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (blank_sample / "locales").exists()
+
+
+def test_the_lock_file_goes_and_an_existing_locales_folder_stays(
+    warraq: Runner, blank_sample: Path
+) -> None:
+    (blank_sample / "locales").mkdir()
+    source = blank_sample / "seeds" / "france-qatar-security.ar.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text + "\nنص\x01.\n", encoding="utf-8")
+    assert warraq("translate", "--engine", "fake", cwd=blank_sample).exit_code == 1
+    assert list((blank_sample / "locales").iterdir()) == []
+    source.write_text(text, encoding="utf-8")
+    assert warraq("translate", cwd=blank_sample).exit_code == 1  # no model: catalogs only
+    assert po(blank_sample, "fr").is_file()
+    assert not (blank_sample / "locales" / ".warraq.lock").exists()
+    assert warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample).exit_code == 0
+    assert not (blank_sample / "locales" / ".warraq.lock").exists()
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x7f", "\x9b"])
+def test_a_control_character_in_the_source_is_refused_before_any_catalog(
+    warraq: Runner, tmp_path: Path, char: str
+) -> None:
+    source = tmp_path / "c.txt"
+    source.write_text(f"سطر أول.\n\nهذا{char} نص.\n", encoding="utf-8")
+    result = warraq("translate", str(source), "--engine", "fake", "--to", "fr", cwd=tmp_path)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"warraq: error: {source}, line 3: ") and "U+00" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file write fails as on a full disk (the flush to disk, which names no file)."""
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+
+
+def test_a_full_disk_is_a_one_line_error_naming_the_file(
+    warraq: Runner, blank_sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _disk_full(monkeypatch)
+    result = warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("warraq: error: locales/france-qatar-security.pot: ")
+    assert "No space left on device" in line and "free space" in line
+    assert not list((blank_sample / "locales").rglob("*.po"))
+
+
+def test_a_blocked_locales_folder_is_a_one_line_error(warraq: Runner, blank_sample: Path) -> None:
+    (blank_sample / "locales").write_text("a file where the catalogs belong")
+    result = warraq("translate", "--engine", "fake", "--to", "fr", cwd=blank_sample)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "locales" in line and "Traceback" not in result.stderr

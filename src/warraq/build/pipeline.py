@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warraq.build.state import BuildState, job_digest
-from warraq.catalogs import catalog_segments, load_translation
+from warraq.catalogs import catalog_path, catalog_segments, load_translation
 from warraq.catalogs.translation import Status, Translation
 from warraq.checks.translations import CHECKS, configured_entries, run_checks
 from warraq.config import Format, Project, output_stem
@@ -285,6 +285,7 @@ def refuse_incomplete(
     if options.reviewed_only:
         refused.add(Status.MACHINE)
     problems: list[str] = []
+    catalogs: list[Path] = []
     for (name, language), translation in sorted(translations.items()):
         seen: set[str] = set()
         document = documents[name]
@@ -292,6 +293,8 @@ def refuse_incomplete(
             status = translation.lookup(segment.text).status
             if status in refused and segment.text not in seen:
                 seen.add(segment.text)
+                if not catalogs or catalogs[-1] != catalog_path(project, name, language):
+                    catalogs.append(catalog_path(project, name, language))
                 start = segment.text if len(segment.text) <= 40 else segment.text[:40] + "…"
                 problems.append(f"  {name} [{language}] {segment.id} ({status}): {start}")
     if problems and not (options.draft and not options.reviewed_only):
@@ -299,7 +302,7 @@ def refuse_incomplete(
         advice = (
             "review them (remove the fuzzy flag) or build without --reviewed-only"
             if options.reviewed_only
-            else "run 'warraq translate', correct the catalogs, or build with --draft"
+            else _where_to_translate(project, catalogs)
         )
         shown = problems[:20]
         more = [f"  … and {len(problems) - 20} more"] if len(problems) > 20 else []
@@ -307,6 +310,20 @@ def refuse_incomplete(
             f"{len(problems)} translations are {what}; {advice}:\n" + "\n".join(shown + more)
         )
     return len(problems)
+
+
+def _where_to_translate(project: Project, catalogs: list[Path]) -> str:
+    """The advice for missing translations: the catalogs to fill in, and how to write them."""
+    names = ", ".join(str(project.shown(path)) for path in catalogs)
+    if all(path.is_file() for path in catalogs):
+        return (
+            f"translate them in {names} (by hand, or with warraq translate and a model), "
+            "or build with --draft"
+        )
+    return (
+        f"write the catalogs with warraq translate (or, with no model, warraq translate "
+        f"--update-only) and translate them in {names}, or build with --draft"
+    )
 
 
 def refuse_check_errors(

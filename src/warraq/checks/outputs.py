@@ -12,8 +12,12 @@ plain output misorders the words of justified Arabic lines: on each page,
 the words of the text block (running heads and folios left out) are gathered
 into rows by baseline, Arabic words right to left (their letters come in
 visual order and are reversed), Latin words left to right, each script its
-own stream. Some of Amiri's ligatures extract wrongly (``لك`` as ``للك``)
-though the page is drawn right; the comparison forgives that.
+own stream; the Latin words of an Arabic line (a name in parentheses, which
+bidi reordering puts anywhere on the line) go to a stream of their own, and
+so do the Arabic words of a Latin line, as each expected text's runs of the
+other script are looked for on their own. Some of Amiri's ligatures extract
+wrongly (``لك`` as ``للك``) though the page is drawn right; the comparison
+forgives that.
 """
 
 from __future__ import annotations
@@ -43,20 +47,23 @@ from warraq.document.text import is_arabic_char, is_arabic_letter, is_latin_lett
 from warraq.render.fonts import FACE_FILES
 from warraq.render.html import LATIN_RUN
 from warraq.render.job import EditionJob
+from warraq.render.pdf.kashida import TATWEEL
 from warraq.render.texts import segment_texts
 from warraq.selection import select
+from warraq.util.progress import NoProgress, Progress
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _PT_PER_MM = 72 / 25.4
 
 
 def bare(text: str) -> str:
-    """Letters and digits only (no spaces, punctuation or harakat), doubled letters single.
+    """Letters and digits only (no spaces, punctuation, harakat or tatweel), doubled letters single.
 
     WeasyPrint gives each glyph one text for the whole file, so some of Amiri's
-    ligatures extract wrongly (a tanween without its mark, ``لك`` as ``للك``).
+    ligatures extract wrongly (a tanween without its mark, ``لك`` as ``للك``);
+    kashida justification adds tatweel the source does not have.
     """
-    text = "".join(c for c in text if c.isalnum())
+    text = "".join(c for c in text if c.isalnum() and c != TATWEEL)
     return re.sub(r"(.)\1+", r"\1", text)
 
 
@@ -112,24 +119,37 @@ def verify_outputs(
     documents: tuple[str, ...] | None = None,
     languages: tuple[str, ...] | None = None,
     formats: tuple[Format, ...] | None = None,
+    progress: Progress | None = None,
 ) -> list[Finding]:
-    """Findings about every output the configuration asks for (``None``: all)."""
+    """Findings about every output the configuration asks for (``None``: all).
+
+    ``progress`` counts the outputs checked (EPUBCheck takes seconds a book).
+    """
     selection = select(project, documents, languages)
     loaded = load_documents(project, selection)
     translations = load_translations(project, edition_pairs(project, selection))
     findings: list[Finding] = []
     options = BuildOptions(formats=formats, languages=languages, documents=documents)
-    for job in plan_jobs(project, loaded, translations, options):
-        if not job.output.is_file():
-            findings.append(_finding(job, "output-missing", "error", "not built; run warraq build"))
-            continue
-        if job.format == "epub":
-            findings.extend(_epubcheck(job))
-            findings.extend(_missing_text(job, bare(epub_text(job.output))))
-        else:
-            findings.extend(_pdf_fonts(job))
-            findings.extend(_missing_text(job, bare(pdf_text(job))))
+    jobs = plan_jobs(project, loaded, translations, options)
+    progress = progress or NoProgress()
+    progress.start(len(jobs))
+    try:
+        for done, job in enumerate(jobs):
+            progress.update(done, f"checking {job.output.name}")
+            findings.extend(_output_findings(job))
+        progress.update(len(jobs), "outputs checked")
+    finally:
+        progress.finish()
     return findings
+
+
+def _output_findings(job: EditionJob) -> list[Finding]:
+    """What is wrong with one output."""
+    if not job.output.is_file():
+        return [_finding(job, "output-missing", "error", "not built; run warraq build")]
+    if job.format == "epub":
+        return [*_epubcheck(job), *_missing_text(job, bare(epub_text(job.output)))]
+    return [*_pdf_fonts(job), *_missing_text(job, bare(pdf_text(job)))]
 
 
 def _finding(
@@ -182,12 +202,13 @@ def pdf_text(job: EditionJob) -> str:
     trim_height = length_mm(job.edition.page_size[1]) * _PT_PER_MM
     top = length_mm(job.edition.margins.top) * _PT_PER_MM
     bottom = length_mm(job.edition.margins.bottom) * _PT_PER_MM
-    pages: list[list[tuple[bool, float, float, float, str]]] = []  # rtl, y, x, height, text
+    # Per page, words as (the block is Arabic, the word is Arabic, y, x, height, text).
+    pages: list[list[tuple[bool, bool, float, float, float, str]]] = []
     for page in root.iter(f"{_XHTML}page"):
         height = float(page.get("height", "0"))
         offset = (height - trim_height) / 2  # bleed and crop marks surround the trim
         body = (offset + top - 2, height - offset - bottom + 2)
-        words: list[tuple[bool, float, float, float, str]] = []
+        words: list[tuple[bool, bool, float, float, float, str]] = []
         for block in page.iter(f"{_XHTML}block"):
             boxes = [
                 (
@@ -201,36 +222,38 @@ def pdf_text(job: EditionJob) -> str:
                 and body[0] <= float(w.get("yMin", "0"))
                 and float(w.get("yMax", "0")) <= body[1]
             ]
-            arabic = sum(1 for c in "".join(b[3] for b in boxes) if is_arabic_letter(c))
-            latin = sum(1 for c in "".join(b[3] for b in boxes) if is_latin_letter(c))
+            scripts = [_script(text) for _, _, _, text in boxes]
+            # Words, not letters: one long Latin name must not turn an Arabic line around.
+            rtl = scripts.count(True) >= scripts.count(False) and True in scripts
             # Digits alone (a line "1712." that ran over) could be either script's: both.
-            scripts = (True, False) if arabic == latin == 0 else (arabic > latin,)
-            for y_min, y_max, x, text in boxes:
-                for rtl in scripts:
+            sides = (True, False) if all(script is None for script in scripts) else (rtl,)
+            for (y_min, y_max, x, text), script in zip(boxes, scripts, strict=True):
+                for side in sides:
+                    arabic = side if script is None else script  # digits go with their line
                     middle = (y_min + y_max) / 2
-                    words.append((rtl, middle, x, y_max - y_min, _reading_order(text)))
+                    words.append((side, arabic, middle, x, y_max - y_min, _reading_order(text)))
         pages.append(words)
     # Footnotes are set smaller than the text: words clearly smaller than the
     # text size of their script go to streams of their own, so that a sentence
     # running over a page break is not cut by the notes at the foot of the page.
-    usual = {
-        rtl: Counter(round(w[3], 1) for words in pages for w in words if w[0] == rtl)
-        for rtl in (True, False)
+    sizes = {
+        arabic: Counter(round(w[4], 1) for words in pages for w in words if w[1] == arabic)
+        for arabic in (True, False)
     }
-    common = {rtl: _text_size(sizes) for rtl, sizes in usual.items()}
-    streams: dict[tuple[bool, bool], list[str]] = {
-        key: [] for key in [(rtl, small) for rtl in (True, False) for small in (True, False)]
+    text_size = {arabic: _text_size(counts) for arabic, counts in sizes.items()}
+    streams: dict[tuple[bool, bool, bool], list[str]] = {
+        (*key, small): [] for key in _STREAMS for small in (False, True)
     }
     for words in pages:
-        placed: dict[tuple[bool, bool], list[tuple[float, float, str]]] = {}
-        for rtl, y, x, size, text in words:
-            small = size < 0.9 * common[rtl]
-            placed.setdefault((rtl, small), []).append((y, x, text))
-        for (rtl, small), found in placed.items():
+        placed: dict[tuple[bool, bool, bool], list[tuple[float, float, str]]] = {}
+        for rtl, arabic, y, x, size, text in words:
+            small = size < 0.9 * text_size[arabic]
+            placed.setdefault((rtl, arabic, small), []).append((y, x, text))
+        for (rtl, arabic, small), found in placed.items():
             for row in _rows(found):
-                row.sort(key=lambda box: -box[1] if rtl else box[1])
-                streams[rtl, small].append("".join(text for _, _, text in row))
-    return "\n".join("\n".join(streams[key]) for key in sorted(streams, reverse=True))
+                row.sort(key=lambda box: -box[1] if arabic else box[1])
+                streams[rtl, arabic, small].append("".join(text for _, _, text in row))
+    return "\n".join("\n".join(lines) for lines in streams.values())
 
 
 def _text_size(sizes: Counter[float]) -> float:
@@ -239,6 +262,18 @@ def _text_size(sizes: Counter[float]) -> float:
     total = sum(sizes.values())
     frequent = [size for size, count in sizes.items() if count >= 0.15 * total]
     return max(frequent, default=0.0)
+
+
+_STREAMS = ((True, True), (True, False), (False, False), (False, True))
+
+
+def _script(word: str) -> bool | None:
+    """True for an Arabic word, False for a Latin one, None for neither (digits, signs)."""
+    arabic = sum(1 for c in word if is_arabic_letter(c))
+    latin = sum(1 for c in word if is_latin_letter(c))
+    if not arabic and not latin:
+        return None
+    return arabic >= latin
 
 
 _DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")

@@ -22,6 +22,7 @@ from warraq.document.model import Document
 from warraq.document.structure import load_document
 from warraq.document.text import has_arabic, is_arabic_letter, western_digits
 from warraq.glossary import Glossary, project_glossary, rendering_pattern
+from warraq.render.typography import NO_SPACE_AFTER, french_spacing
 from warraq.selection import select
 
 Level = Literal["error", "warning"]
@@ -229,18 +230,23 @@ _FRENCH_SPACE = "\u00a0\u202f"
 
 
 def check_french_spacing(entry: Entry, context: Context) -> Iterator[str]:
-    """French typography: a (narrow) no-break space before ? ! : ; and inside « »."""
+    """French typography: a (narrow) no-break space before ? ! : ; and inside « ».
+
+    Checked in the text as printed: the renderer spaces what it can
+    (:func:`warraq.render.typography.french_spacing`), so only what it leaves,
+    such as a mark followed by a letter (``vrai?Oui``), is reported.
+    """
     if entry.language.split("-")[0] != "fr":
         return
-    text = entry.translation
+    text = french_spacing(entry.translation)
     for index, char in enumerate(text):
         before = text[index - 1] if index else ""
         after = text[index + 1] if index + 1 < len(text) else ""
         if char in "?!:;" and before and before not in _FRENCH_SPACE and not before.isdigit():
             if char == ":" and after.isdigit():
                 continue  # a time or a ratio, 10:30
-            if before in "?!":
-                continue  # the second mark of ?! or !!
+            if before in "?!" or before in NO_SPACE_AFTER:
+                continue  # the second mark of ?! or !!; (?) and «?»
             yield f"no no-break space before '{char}'"
             return
         if (char == "«" and after not in _FRENCH_SPACE) or (

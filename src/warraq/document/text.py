@@ -107,3 +107,31 @@ def western_digits(text: str) -> str:
 def count_letters(word: str) -> int:
     """Count the letters in ``word``, ignoring combining marks such as harakat."""
     return sum(1 for c in word if unicodedata.category(c).startswith("L"))
+
+
+def is_forbidden_character(char: str) -> bool:
+    """True for a character an XHTML document cannot contain, so no edition can print it.
+
+    XML 1.0 excludes C0 controls (but tab, line feed, carriage return),
+    surrogates and U+FFFE/U+FFFF; HTML also forbids DEL, C1 controls and noncharacters.
+    """
+    code = ord(char)
+    if code < 0x20:
+        return char not in "\t\n\r"
+    return (
+        0x7F <= code <= 0x9F
+        or 0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or (code & 0xFFFE) == 0xFFFE
+    )
+
+
+def first_forbidden_character(text: str) -> str | None:
+    """The first character of ``text`` no edition can hold (see :func:`is_forbidden_character`)."""
+    return next((char for char in text if is_forbidden_character(char)), None)
+
+
+def describe_character(char: str) -> str:
+    """``U+0001 (start of heading)``: a character named for an error message."""
+    name = unicodedata.name(char, "a control character")
+    return f"U+{ord(char):04X} ({name.lower()})"

@@ -43,6 +43,7 @@ from warraq.render.pdf import (
     template_context,
 )
 from warraq.render.pdf.geometry import running_head_chars, text_width_mm
+from warraq.render.tagging import write_pdf
 from warraq.render.templates import THEME_DIR, template_environment
 from warraq.render.view import EditionView, Row, Side, job_view, segment_sides
 from warraq.render.words import word
@@ -208,7 +209,7 @@ def edition_units(view: EditionView, job: EditionJob) -> tuple[Unit, ...]:
     """The opening title, then every row of the view with its segments' sides."""
     sides = segment_sides(job)
     title = view.title
-    target_title = title[1] if title[1].language != title[0].language else _blank(title[1])
+    target_title = view.target_title or _blank(title[1])
     units = [Unit(None, (("", title[0], target_title),), "opening")]
     for row in view.rows:
         segments = tuple((sid, *sides[sid]) for sid in row.segment_ids)
@@ -244,6 +245,8 @@ class PieceHTML:
     key: str = ""
     bookmark: str = ""
     head: str = ""
+    pair: str = ""  # the same on both pages: the tagged PDF reads the two pieces in a row
+    groups: str = ""  # the quotation, list and list item it is in (see warraq.render.tagging)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +312,10 @@ def piece_html(
     marker = ""
     if row is not None and row.marker and placed.start == 0:
         marker = row.marker[side]
+    groups = []
+    if row is not None:
+        groups += ["blockquote"] if row.quote else []
+        groups += [f"list:{row.list_id}", f"item:{placed.unit}"] if row.list_id else []
     return PieceHTML(
         tag=tag,
         classes=" ".join(classes),
@@ -319,6 +326,8 @@ def piece_html(
         key=f"{side}:{placed.unit}:{placed.start}:{placed.end}" if measuring else "",
         bookmark=bookmark if not measuring else "",
         head=head if not measuring else "",
+        pair="" if measuring else f"{placed.unit}:{placed.start}",
+        groups="" if measuring else " ".join(groups),
     )
 
 
@@ -483,8 +492,7 @@ class FacingTypesetter:
         finisher = _viewer_preferences(rtl=self.rtl_binding)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
-            data: bytes = document.write_pdf(finisher=finisher, **self.options)
-        return data
+            return write_pdf(document, self.job, finisher=finisher, **self.options)
 
 
 def overflowing_spreads(document: Any) -> list[int]:
@@ -557,7 +565,10 @@ def _viewer_preferences(*, rtl: bool) -> Callable[[Any, Any], None]:
 
         pdf.catalog["PageLayout"] = "/TwoPageRight" if not rtl else "/TwoPageLeft"
         if rtl:
-            pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L"})
+            # Added to the tagged variants' preferences (DisplayDocTitle), not replacing them.
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
 
     return finish
 

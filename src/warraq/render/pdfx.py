@@ -85,6 +85,10 @@ def finish_print(data: bytes, variant: str | None, bleed_mm: float, crop_marks: 
                 intent.S = pikepdf.Name.GTS_PDFX
                 pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
             _stable_document_id(pdf)
+            # WeasyPrint's /ID hashes its file, random DocumentID included: let
+            # qpdf derive both halves from the content (deterministic_id below).
+            if "/ID" in pdf.trailer:
+                del pdf.trailer["/ID"]
         out = io.BytesIO()
         version = "1.4" if variant == "pdf/x-1a" else pdf.pdf_version
         pdf.save(out, deterministic_id=True, force_version=version)
@@ -121,6 +125,18 @@ def _cmyk(red: float, green: float, blue: float) -> list[float]:
     ]
 
 
+def _transparent(state: Any) -> bool:
+    """Whether a graphics state paints with transparency (opacity or a soft mask)."""
+    import pikepdf
+
+    mask = state.get("/SMask")
+    return (
+        float(state.get("/ca", 1)) < 1
+        or float(state.get("/CA", 1)) < 1
+        or (mask is not None and mask != pikepdf.Name("/None"))
+    )
+
+
 def _to_cmyk(pdf: Any) -> None:
     """Rewrite every RGB colour of pages and forms as CMYK; refuse what cannot be converted."""
     import pikepdf
@@ -136,14 +152,19 @@ def _to_cmyk(pdf: Any) -> None:
                     f"PDF/X-1a allows only grey and CMYK images; an image is in {space}: "
                     "convert it to CMYK or build with --pdf-variant pdf/x-4"
                 )
-        elif isinstance(obj, pikepdf.Dictionary) and (  # graphics states carry no /Type here
-            float(obj.get("/ca", 1)) < 1 or float(obj.get("/CA", 1)) < 1 or "/SMask" in obj
-        ):
-            raise WarraqError(
-                "PDF/X-1a allows no transparency and the templates use some "
-                "(opacity or a transparent colour): remove it or build with "
-                "--pdf-variant pdf/x-4"
-            )
+    # WeasyPrint writes its graphics states (CSS opacity: /ca, /CA) as direct
+    # dictionaries inside each page's and form's resources: look there.
+    for holder in streams:
+        owner = holder.obj if isinstance(holder, pikepdf.Page) else holder
+        resources = owner.get("/Resources")
+        states: Any = resources.get("/ExtGState", {}) if resources is not None else {}
+        for state in states.values():
+            if _transparent(state):
+                raise WarraqError(
+                    "PDF/X-1a allows no transparency and the templates use some "
+                    "(opacity or a transparent colour): remove it or build with "
+                    "--pdf-variant pdf/x-4"
+                )
     for holder in streams:
         instructions = pikepdf.parse_content_stream(holder)
         changed = False

@@ -33,11 +33,7 @@ def segment_texts(job: EditionJob) -> Iterator[PrintedText]:
     """The source (when the layout prints it) and translation of every segment of ``job``."""
     project, config, document = job.project, job.document_config, job.document
     markup = document.meta.markup
-    catalog = catalog_path(project, config.name, job.language)
-    try:
-        catalog_name = str(catalog.relative_to(project.root))
-    except ValueError:
-        catalog_name = str(catalog)
+    catalog_name = str(project.shown(catalog_path(project, config.name, job.language)))
     for segment, line, what in document.located_segments():
         if what in ("title", "image alt"):
             continue  # the title page is edition_texts'; alt text is not printed on the page

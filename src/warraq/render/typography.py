@@ -22,12 +22,12 @@ _PERCENT = re.compile(rf"(?<=\d){_SPACE}+(?=%)")
 _AFTER_OPENING_GUILLEMET = re.compile(rf"«{_SPACE}*(?=\S)")
 _BEFORE_CLOSING_GUILLEMET = re.compile(rf"(?<=\S){_SPACE}*»")
 # After these, a following mark is not separated: "(?)" or "«?» ".
-_NO_SPACE_AFTER = "([{«“‘"
+NO_SPACE_AFTER = "([{«“‘"
 
 
 def _space_marks(match: re.Match[str]) -> str:
     before, marks = match.group("before"), match.group("marks")
-    if before in _NO_SPACE_AFTER:
+    if before in NO_SPACE_AFTER:
         return match.group(0)
     return f"{before}{THIN_NO_BREAK_SPACE}{marks}"
 

@@ -146,6 +146,14 @@ class EditionView:
     sections: tuple[Section, ...]
     draft: bool
     page_numbers: str
+    title_marker: Side | None = None  # a draft's mark where the untranslated title would be
+
+    @property
+    def target_title(self) -> Side | None:
+        """The translation's title, else a draft's marker, else None (print the source's once)."""
+        if self.title[1].language != self.title[0].language:
+            return self.title[1]
+        return self.title_marker
 
     @property
     def notes(self) -> tuple[NoteView, ...]:
@@ -239,6 +247,9 @@ def build_view(
             title_target or title_source, target_language if title_target else source_language
         ),
     )
+    title_marker = None
+    if draft and title_target is None and document.meta.title is not None:
+        title_marker = builder.missing(document.meta.title.id)
     author_source = config.author(source_language) or document.meta.author
     author_target = config.author(target_language) or author_source
     source_date = format_date(date, format="long", locale=source_language)
@@ -263,6 +274,7 @@ def build_view(
         sections=sections,
         draft=draft,
         page_numbers=edition.page_numbers,
+        title_marker=title_marker,
     )
 
 
@@ -408,6 +420,14 @@ class _ViewBuilder:
         return notes
 
     # Rows -------------------------------------------------------------------
+    def missing(self, segment_id: str) -> Side:
+        """A draft's mark for the missing translation of a segment: no text, only the mark."""
+        language = self.translation.language
+        html = Markup(
+            f'<span class="warraq-missing" data-segment="{segment_id}">'
+            f"[{escape(_missing_label(language))}]</span>"
+        )
+        return Side(language, text_direction(language), html, "")
 
     def rows(self) -> tuple[Row, ...]:
         rows: list[Row] = []
@@ -522,10 +542,7 @@ class _ViewBuilder:
         for segment, rendering in zip(segments, renderings, strict=True):
             if rendering.status is Status.MISSING:
                 # Only reachable in a draft: a build without --draft refuses first.
-                html_parts.append(
-                    f'<span class="warraq-missing" data-segment="{segment.id}">'
-                    f"[{escape(_missing_label(language))}]</span>"
-                )
+                html_parts.append(str(self.missing(segment.id).html))
                 text_parts.append("")
                 continue
             text = rendering.text

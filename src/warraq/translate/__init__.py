@@ -3,11 +3,13 @@
 The whole stage, top to bottom, under a lock on the project's catalogs:
 extract the template from the current source; merge it into each language's
 catalog (a changed sentence becomes stale, keeping its previous msgid and
-translation); check that the engine can translate every pair needed, before
-writing anything; save the template and the merged catalogs; then translate
-exactly the entries that are empty or stale, each distinct sentence once,
-saving each catalog after every batch, so that an interrupted run loses
-nothing it finished. Entries a person wrote or reviewed are never touched.
+translation); find the engine's translator for every pair needed; save the
+template and the merged catalogs; then translate exactly the entries that are
+empty or stale, each distinct sentence once, saving each catalog after every
+batch, so that an interrupted run loses nothing it finished. Entries a person
+wrote or reviewed are never touched. A pair with no model is translated by
+nobody: its catalogs are saved all the same (for hand translation) and the
+run ends with :class:`ModelsMissing`, naming every such pair and the ways on.
 
 Before the engine, the translation memory (:mod:`warraq.catalogs.memory`)
 fills every entry whose exact source it remembers, and notes a similar one
@@ -21,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +53,15 @@ from warraq.errors import WarraqError
 from warraq.glossary import project_glossary
 from warraq.selection import select
 from warraq.translate.argos import ArgosEngine
-from warraq.translate.engine import Engine, EngineFactory, PairTranslator, Processor
+from warraq.translate.engine import (
+    Engine,
+    EngineFactory,
+    MissingModel,
+    PairTranslator,
+    Processor,
+)
 from warraq.translate.fake import FakeEngine
+from warraq.translate.models import packages_dir
 from warraq.translate.protect import GlossaryShield, NoteCallShield
 from warraq.util.files import write_bytes_atomic
 from warraq.util.lock import exclusive_lock
@@ -70,6 +81,7 @@ __all__ = [
     "ENGINES",
     "CatalogSummary",
     "Engine",
+    "ModelsMissing",
     "PairTranslator",
     "Processor",
     "TranslateOptions",
@@ -119,6 +131,18 @@ class CatalogSummary:
         return text
 
 
+ARGOS_INDEX = "https://www.argosopentech.com/argospm/index/"
+"""Where argos models (``.argosmodel`` files) are published."""
+
+
+class ModelsMissing(WarraqError):
+    """Some pairs had no model: the catalogs were updated all the same; ``summaries`` says how."""
+
+    def __init__(self, message: str, summaries: list[CatalogSummary]) -> None:
+        super().__init__(message)
+        self.summaries = summaries
+
+
 @dataclass
 class _CatalogWork:
     """One document's catalog in one language, and the entries to translate in it."""
@@ -158,6 +182,7 @@ def translate(
     with exclusive_lock(lock, wait=options.wait, on_wait=report), contextlib.ExitStack() as stack:
         templates, jobs = _prepare(project, names, languages)
         translators: dict[str, PairTranslator] = {}
+        missing: list[MissingModel] = []
         if not options.update_only:
             _remember(project, jobs, languages)
             needed = [
@@ -174,7 +199,11 @@ def translate(
             elif needed:
                 engine = make_engine(engine_name, device)
                 for language in needed:
-                    translators[language] = engine.pair(project.source_language, language)
+                    try:
+                        translators[language] = engine.pair(project.source_language, language)
+                    except MissingModel as error:
+                        # The catalogs are still updated, for translating by hand.
+                        missing.append(error)
         for path, data in templates:
             write_bytes_atomic(path, data)
         for job in jobs:
@@ -196,7 +225,44 @@ def translate(
             progress.finish()
         for job in jobs:
             _count(job)
-    return [job.summary for job in jobs]
+    summaries = [job.summary for job in jobs]
+    if missing:
+        raise ModelsMissing(_missing_message(project, missing, summaries), summaries)
+    return summaries
+
+
+def _missing_message(
+    project: Project, missing: list[MissingModel], summaries: list[CatalogSummary]
+) -> str:
+    """What to do without a model: the pairs, the catalogs written, hand translation, models."""
+    pairs = ", ".join(error.pair for error in missing)
+    languages = {error.target for error in missing}
+    documents = dict.fromkeys(summary.document for summary in summaries)
+    paths = [
+        project.shown(path)
+        for path in [
+            *(template_path(project, name) for name in documents),
+            *(summary.path for summary in summaries if summary.language in languages),
+        ]
+    ]
+    needs = "; ".join(f"for {error.pair}, {error.needs}" for error in missing)
+    commands = ", ".join(
+        f"warraq models install {error.source} {error.target}" for error in missing
+    )
+    return "\n".join(
+        [
+            f"no translation model for {pairs}; the catalogs are updated all the same "
+            "(as with --update-only), to translate by hand or once models are installed",
+            "  catalogs: " + ", ".join(map(str, paths)),
+            "  by hand: fill in each msgstr (in Poedit or any PO editor), then warraq build; "
+            "meanwhile warraq build --draft builds the editions with what is missing marked",
+            f"  models: {needs}; online, {commands} fetches them from the Argos package "
+            f"index ({ARGOS_INDEX}); offline, download the .argosmodel files on a connected "
+            f"machine and install them with: warraq models install FILE... "
+            f"(installed in {packages_dir()})",
+            "  warraq translate --update-only updates the catalogs without looking for models",
+        ]
+    )
 
 
 def make_engine(name: str, device: str | None = None) -> Engine:
@@ -283,19 +349,72 @@ def _previous_template(path: Path) -> PoCatalog | None:
         return None
 
 
+class _Interrupt:
+    """Ctrl-C while translating: noted, and acted on once the running batch is saved.
+
+    The engine's work on a batch cannot be resumed, so the batch it is on is
+    finished and saved first; a second Ctrl-C stops at once.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self, saved: int) -> None:
+        """Stop here if Ctrl-C was pressed: everything translated so far is saved."""
+        if self.requested:
+            raise KeyboardInterrupt(
+                f"{saved} translations saved; run 'warraq translate' again to translate the rest"
+            )
+
+
+@contextlib.contextmanager
+def _interrupt_after_batch() -> Iterator[_Interrupt]:
+    """Defer SIGINT to the end of the running batch (only the main thread receives signals)."""
+    interrupt = _Interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupt
+        return
+    previous = signal.signal(signal.SIGINT, interrupt.handle)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run(
     jobs: list[_CatalogWork],
     translators: dict[str, PairTranslator],
     processors: dict[str, tuple[Processor, ...]],
     progress: Progress,
 ) -> None:
-    """Translate every job's entries, saving each catalog after every batch."""
+    """Translate every job's entries, saving each catalog after every batch.
+
+    Ctrl-C stops the run after the running batch is saved (see :class:`_Interrupt`).
+    """
+    with _interrupt_after_batch() as interrupt:
+        _translate_jobs(jobs, translators, processors, progress, interrupt)
+
+
+def _translate_jobs(
+    jobs: list[_CatalogWork],
+    translators: dict[str, PairTranslator],
+    processors: dict[str, tuple[Processor, ...]],
+    progress: Progress,
+    interrupt: _Interrupt,
+) -> None:
     progress.start(sum(len(job.todo) for job in jobs if job.summary.language in translators))
     done = 0
+    saved = 0
     for job in jobs:
         translator = translators.get(job.summary.language)
         if translator is None or not job.todo:
             continue
+        interrupt.check(saved)
         label = f"{job.summary.document} [{job.summary.language}]"
         progress.update(done, label)
         chain = processors[job.summary.language]
@@ -312,9 +431,11 @@ def _run(
                 if source in job.suggestions:
                     message.auto_comments.append(job.suggestions[source].comment())
                 job.summary.translated += 1
+                saved += 1
             job.file.save()
             done += len(batch)
             progress.update(done, label)
+            interrupt.check(saved)
 
 
 def _before(text: str, processors: Sequence[Processor]) -> str:

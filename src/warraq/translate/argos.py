@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from warraq.errors import WarraqError
-from warraq.translate.engine import Batch
+from warraq.translate.engine import Batch, MissingModel
 from warraq.translate.models import ModelPackage, find_route, installed_packages, packages_dir
 
 MAX_BATCH_SENTENCES = 16
@@ -70,11 +70,13 @@ class ArgosEngine:
         route = find_route(packages, source, target)
         if route is None:
             installed = ", ".join(p.pair for p in packages) or "none"
-            raise WarraqError(
+            needs = models_needed(packages, source, target)
+            raise MissingModel(
                 f"no argos model translates {source}→{target} (installed in {directory}: "
-                f"{installed}); install one with: warraq models install "
-                f"translate-{source}_{target}.argosmodel (or a {source}→en and an en→{target} "
-                "model, to translate through English)"
+                f"{installed}); install {needs} with: warraq models install FILE.argosmodel",
+                source=source,
+                target=target,
+                needs=needs,
             )
         return ArgosPair([self._load(package) for package in route])
 
@@ -82,6 +84,28 @@ class ArgosEngine:
         if package.path not in self._models:
             self._models[package.path] = _Model(package, self.device)
         return self._models[package.path]
+
+
+def models_needed(packages: list[ModelPackage], source: str, target: str) -> str:
+    """What to install to translate ``source`` into ``target``: direct, or the missing legs via en.
+
+    >>> def p(a, b): return ModelPackage(f"translate-{a}_{b}", Path(), a, b, "1")
+    >>> models_needed([], "ar", "fr")
+    'an ar→fr model (or ar→en and en→fr, through English)'
+    >>> models_needed([p("ar", "en")], "ar", "fr")
+    'an ar→fr model (or en→fr, through English with the installed ar→en)'
+    >>> models_needed([], "ar", "en")
+    'an ar→en model'
+    """
+    direct = f"an {source}→{target} model"
+    if "en" in (source, target):
+        return direct
+    legs = [
+        f"{a}→{b}" for a, b in ((source, "en"), ("en", target)) if not find_route(packages, a, b)
+    ]
+    have = [f"{a}→{b}" for a, b in ((source, "en"), ("en", target)) if f"{a}→{b}" not in legs]
+    through = "through English" + (f" with the installed {have[0]}" if have else "")
+    return f"{direct} (or {' and '.join(legs)}, {through})"
 
 
 class _Model:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
+from warraq.errors import WarraqError
+
 Batch = list[tuple[int, str]]
 """Finished translations: (index into the texts given, translation)."""
 
@@ -34,6 +36,21 @@ class Engine(Protocol):
         Raises :class:`warraq.errors.WarraqError` naming the pair and the fix
         when the engine cannot translate it (no model installed, for instance).
         """
+
+
+class MissingModel(WarraqError):
+    """The engine has no model for one pair; ``needs`` says what to install, in a few words."""
+
+    def __init__(self, message: str, *, source: str, target: str, needs: str) -> None:
+        super().__init__(message)
+        self.source = source
+        self.target = target
+        self.needs = needs
+
+    @property
+    def pair(self) -> str:
+        """``ar→fr``."""
+        return f"{self.source}→{self.target}"
 
 
 EngineFactory = Callable[..., Engine]

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from warraq.config import is_language_tag
 from warraq.errors import WarraqError
 
 
@@ -147,6 +148,17 @@ def pivot_routes(packages: list[ModelPackage]) -> list[list[ModelPackage]]:
             if route is not None:
                 routes.append(route)
     return routes
+
+
+def is_pair(arguments: tuple[Path, ...]) -> bool:
+    """True when ``warraq models install`` was given a language pair rather than files.
+
+    >>> is_pair((Path("ar"), Path("fr"))), is_pair((Path("m.argosmodel"), Path("fr")))
+    (True, False)
+    """
+    return len(arguments) == 2 and all(
+        is_language_tag(str(a)) and not a.suffix and not a.exists() for a in arguments
+    )
 
 
 def install_package(

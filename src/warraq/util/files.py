@@ -31,9 +31,12 @@ def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None) ->
         os.umask(umask)
         tmp.chmod(0o666 & ~umask)
         tmp.replace(path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        if isinstance(error, OSError) and error.filename is None:
+            # A full disk fails a write or a flush, which name no file: name the one it was.
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise
 
 

@@ -108,31 +108,39 @@ class LineProgress(_Meter):
         self.interval = interval
         self.last = 0.0
         self.label = ""
+        self.printed: tuple[int, str] | None = None  # the state the last line showed
 
     def start(self, total: int) -> None:
         """Reset the counters."""
         super().start(total)
         self.last = time.monotonic()
+        self.printed = None
 
     def update(self, done: int, label: str) -> None:
         """Print a line if the interval has passed."""
         self.done = done
         self.label = label
         if time.monotonic() - self.last >= self.interval:
-            self.stream.write(self.describe(label) + "\n")
-            self.stream.flush()
+            self._print(label)
             self.last = time.monotonic()
 
     def finish(self) -> None:
-        """Print where the work ended."""
-        if self.total:
-            self.stream.write(self.describe(self.label or "done") + "\n")
-            self.stream.flush()
+        """Print where the work ended, unless the last line said so already."""
+        if self.total and self.printed != (self.done, self.label or "done"):
+            self._print(self.label or "done")
+
+    def _print(self, label: str) -> None:
+        self.stream.write(self.describe(label) + "\n")
+        self.stream.flush()
+        self.printed = (self.done, label)
 
 
-def progress_for(stream: TextIO, unit: str = "segments") -> Progress:
-    """A live line when ``stream`` is a terminal, else occasional plain lines."""
+def progress_for(stream: TextIO, unit: str = "segments", interval: float = 10.0) -> Progress:
+    """A live line when ``stream`` is a terminal, else plain lines ``interval`` seconds apart.
+
+    A few long units (outputs to validate, say) want ``interval=0``: a line for each.
+    """
     isatty = getattr(stream, "isatty", None)
     if isatty is not None and isatty():
         return TerminalProgress(stream, unit)
-    return LineProgress(stream, unit)
+    return LineProgress(stream, unit, interval)

@@ -55,6 +55,9 @@ _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 
 FRONT_MATTER_KEYS = ("title", "author", "language", "lang")
 
+MAX_QUOTE_DEPTH = 100
+"""Block quotes nest at most this deep; deeper is refused (every stage walks quotes recursively)."""
+
 Line = tuple[int, str]
 
 
@@ -240,7 +243,8 @@ def _list_marker(line: str) -> tuple[bool, str, int, str] | None:
     return None
 
 
-def _parse(lines: list[Line], source: str) -> _Blocks:
+def _parse(lines: list[Line], source: str, depth: int = 0) -> _Blocks:
+    """The blocks of ``lines``, inside ``depth`` block quotes."""
     out = _Blocks()
     index = 0
     while index < len(lines):
@@ -265,7 +269,7 @@ def _parse(lines: list[Line], source: str) -> _Blocks:
             out.omitted.append(Omission(number, line.strip(), "link reference definition"))
             index += 1
         elif _QUOTE.match(line):
-            index = _read_quote(lines, index, out, source)
+            index = _read_quote(lines, index, out, source, depth + 1)
         elif _list_marker(line) is not None:
             index = _read_list(lines, index, out)
         else:
@@ -321,8 +325,13 @@ def _skip_fence(lines: list[Line], index: int, out: _Blocks) -> int:
     return end + 1
 
 
-def _read_quote(lines: list[Line], index: int, out: _Blocks, source: str) -> int:
+def _read_quote(lines: list[Line], index: int, out: _Blocks, source: str, depth: int) -> int:
     start_line = lines[index][0]
+    if depth > MAX_QUOTE_DEPTH:
+        raise WarraqError(
+            f"{source}, line {start_line}: block quotes nested more than {MAX_QUOTE_DEPTH} "
+            f"levels deep (warraq reads at most {MAX_QUOTE_DEPTH}); remove some '>' marks"
+        )
     inner: list[Line] = []
     while index < len(lines):
         number, line = lines[index]
@@ -334,7 +343,7 @@ def _read_quote(lines: list[Line], index: int, out: _Blocks, source: str) -> int
         else:
             break
         index += 1
-    parsed = _parse(inner, source)
+    parsed = _parse(inner, source, depth)
     out.omitted.extend(parsed.omitted)
     out.notes.extend(parsed.notes)
     if parsed.blocks:

@@ -51,11 +51,13 @@ def render_epub(job: EditionJob) -> bytes:
     for name, data in documents.items():
         template = "nav.xhtml.j2" if name.endswith("nav.xhtml") else "section.xhtml.j2"
         trees.append(_checked(name, data, template))
+    extra = project_stylesheet(project_templates, f"epub/{EXTRA_CSS}")
+    # Checked before the fonts are planned: with an extra stylesheet they are embedded whole (slow).
+    check_stylesheet("EPUB/css/book.css", "epub/book.css.j2 (and extra.css)", extra)
     exact = "book.css.j2" not in overridden and EXTRA_CSS not in overridden
     planned = plan_fonts(styled_characters(trees), find_faces(), exact=exact)
     fonts = tuple(embed_font(face, characters) for face, characters in planned)
     stylesheet = _render(environment, "book.css.j2", book=book, fonts=fonts)
-    extra = project_stylesheet(project_templates, f"epub/{EXTRA_CSS}")
     if extra:
         stylesheet += f"\n/* {EXTRA_CSS} */\n{extra}".encode()
     check_stylesheet("EPUB/css/book.css", "epub/book.css.j2 (and extra.css)", stylesheet.decode())

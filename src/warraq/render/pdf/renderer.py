@@ -21,12 +21,14 @@ from warraq.render.pdf.context import (
 )
 from warraq.render.pdf.faces import css_string, font_faces
 from warraq.render.pdf.fetcher import make_fetcher
+from warraq.render.pdf.kashida import justify
 from warraq.render.pdf.passes import (
     MAX_LAYOUT_PASSES,
     forced_breaks_css,
     rows_started_unlevel,
 )
 from warraq.render.pdfx import finish_print, weasyprint_options
+from warraq.render.tagging import write_pdf
 from warraq.render.templates import (
     THEME_DIR,
     project_stylesheet,
@@ -87,6 +89,9 @@ def render_pdf(job: EditionJob) -> bytes:
         document = None  # one layout in memory at a time: drop this one before the next
         gc.collect()
         document = source.render(stylesheets=[CSS(string=forced_breaks_css(breaks))], **options)
+    if job.edition.arabic_justification == "kashida":
+        stylesheets = [CSS(string=forced_breaks_css(breaks))] if breaks else []
+        document, _ = justify(lambda: source.render(stylesheets=stylesheets, **options), document)
     # Layout leaves its discarded boxes in reference cycles (some 35 MB on a
     # 300-page book) that Python frees only at its next full collection; freeing
     # them now lets writing the PDF reuse that memory instead of adding to it.
@@ -95,7 +100,8 @@ def render_pdf(job: EditionJob) -> bytes:
     with warnings.catch_warnings():
         # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
         warnings.simplefilter("ignore", ResourceWarning)
-        data: bytes = document.write_pdf(**options)
+        # Tagged variants: structure tree rebuilt (warraq.render.tagging).
+        data = write_pdf(document, job, **options)
     # Attachments and the images of inline SVG are fetched only while writing.
     _refuse_fetches(job, fetcher.refused, templates)
     # Print: page boxes, PDF/X output intent and colours (warraq.render.pdfx).
