@@ -49,7 +49,7 @@ def test_structure_outline(warraq: Runner) -> None:
 def test_structure_json(warraq: Runner) -> None:
     result = warraq("structure", str(SAMPLE_SOURCE), "--json")
     data = json.loads(result.stdout)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2 and data["notes"] == []
     types = [block["type"] for block in data["blocks"]]
     assert types.count("heading") == 4 and types.count("paragraph") == 15
     assert all(

@@ -127,6 +127,7 @@ class EditionConfig:
     bleed: str = "0mm"
     primary_language: Literal["source", "translation"] = "source"
     source_page: Literal["right", "left"] = "right"  # facing pages: where the source sits
+    note_numbering: Literal["book", "chapter"] = "book"  # notes numbered through, or per chapter
     arabic_justification: Literal["spaces", "kashida"] = "spaces"  # see render.pdf.kashida
 
     @property
@@ -444,6 +445,7 @@ def _edition(
             "bleed",
             "primary_language",
             "source_page",
+            "note_numbering",
             "arabic_justification",
         )
     )
@@ -480,6 +482,10 @@ def _edition(
         page_numbers=cast(
             Literal["arabic-indic", "western"],
             table.choice("page_numbers", ("arabic-indic", "western"), "arabic-indic"),
+        ),
+        note_numbering=cast(
+            Literal["book", "chapter"],
+            table.choice("note_numbering", ("book", "chapter"), "book"),
         ),
         crop_marks=table.get("crop_marks", bool, False),
         bleed=table.length("bleed", "0mm"),

@@ -34,6 +34,9 @@ from warraq.catalogs.entries import (
     translatable_segments,
 )
 from warraq.catalogs.extract import (
+    ALT_NOTE,
+    CAPTION_NOTE,
+    FOOTNOTE_NOTE,
     HEADING_NOTE,
     ITEM_NOTE,
     TITLE_NOTE,
@@ -52,6 +55,9 @@ from warraq.catalogs.paths import babel_locale, catalog_path, template_path
 from warraq.catalogs.save import CatalogFile
 
 __all__ = [
+    "ALT_NOTE",
+    "CAPTION_NOTE",
+    "FOOTNOTE_NOTE",
     "HEADING_NOTE",
     "ITEM_NOTE",
     "MACHINE_COMMENT_PREFIX",

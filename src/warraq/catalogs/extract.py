@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from warraq.catalogs.pofile import PoCatalog, reference, render_po
-from warraq.document.model import Document, Heading, ListItem, Segment
+from warraq.document.model import Document, Segment
 from warraq.util.clock import now, po_date
 
 TITLE_NOTE = "title of the document"
 HEADING_NOTE = "heading"
 ITEM_NOTE = "list item"
+FOOTNOTE_NOTE = "footnote"
+ALT_NOTE = "image alt"
+CAPTION_NOTE = "caption"
+_NOTES = {
+    "title": TITLE_NOTE,
+    "heading": HEADING_NOTE,
+    "list item": ITEM_NOTE,
+    "footnote": FOOTNOTE_NOTE,
+    "image alt": ALT_NOTE,
+    "caption": CAPTION_NOTE,
+}
+"""The automatic comment that tells the translator what an entry is, by where it stands."""
 
 
 def extract_template(
@@ -23,7 +35,8 @@ def extract_template(
     """The template of ``document``: one entry per distinct segment text, in reading order.
 
     Each entry lists where the sentence occurs (``<name>:<segment id>``) and
-    notes for the translator whether it is the title, a heading or a list item.
+    notes for the translator whether it is the title, a heading, a list item, a
+    footnote, an image's alt text or a caption.
     With ``segments`` (see :func:`~warraq.catalogs.entries.template_segments`),
     only those segments are entries.
     """
@@ -48,21 +61,10 @@ def extract_template(
         ("Content-Transfer-Encoding", "8bit"),
         ("X-Source-Language", source_language),
     ]
-    title = document.meta.title
-    if title is not None and (keep is None or title.id in keep):
-        _add_occurrence(template, name, title.id, title.text, TITLE_NOTE)
-    for block in document.text_blocks():
-        note = (
-            HEADING_NOTE
-            if isinstance(block, Heading)
-            else ITEM_NOTE
-            if isinstance(block, ListItem)
-            else None
-        )
-        for segment in block.segments:
-            if keep is not None and segment.id not in keep:
-                continue
-            _add_occurrence(template, name, segment.id, segment.text, note)
+    for segment, _line, what in document.located_segments():
+        if keep is not None and segment.id not in keep:
+            continue
+        _add_occurrence(template, name, segment.id, segment.text, _NOTES.get(what))
     return template
 
 

@@ -20,3 +20,8 @@ def catalog_path(project: Project, document: str, language: str) -> Path:
 def babel_locale(language: str) -> str:
     """A language tag as babel names locales: ``pt-BR`` is ``pt_BR``."""
     return language.replace("-", "_")
+
+
+def notes_path(project: Project, document: str, language: str) -> Path:
+    """``locales/<language>/LC_MESSAGES/<document>.notes.md``: the translator's notes."""
+    return catalog_path(project, document, language).with_suffix(".notes.md")

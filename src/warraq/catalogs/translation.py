@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from warraq.document.model import Note
+
 
 class Status(StrEnum):
     """How far a translated entry can be trusted."""
@@ -32,10 +34,17 @@ class Translation:
     """The translations of one document into one language, keyed by source text.
 
     Identical source sentences share one entry, as they share one catalog entry.
+    ``notes`` are the translator's notes of this language (never translated,
+    called from the translations as ``[^label]``).
     """
 
     language: str
     entries: Mapping[str, Rendering] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
+
+    def note(self, label: str) -> Note | None:
+        """The translator's note called ``[^label]``, if there is one."""
+        return next((note for note in self.notes if note.label == label), None)
 
     def lookup(self, source_text: str) -> Rendering:
         """The rendering of ``source_text``; :data:`MISSING` when there is none."""

@@ -32,6 +32,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -312,20 +313,18 @@ def pdf_text(job: EditionJob) -> str:
     trim_height = length_mm(job.edition.page_size[1]) * _PT_PER_MM
     top = length_mm(job.edition.margins.top) * _PT_PER_MM
     bottom = length_mm(job.edition.margins.bottom) * _PT_PER_MM
-    # Rows of text by (the block is Arabic, the words are Arabic): the Latin words
-    # of Arabic lines (and the reverse) make streams of their own.
-    streams: dict[tuple[bool, bool], list[str]] = {key: [] for key in _STREAMS}
+    # Per page, words as (the block is Arabic, the word is Arabic, y, x, height, text).
+    pages: list[list[tuple[bool, bool, float, float, float, str]]] = []
     for page in root.iter(f"{_XHTML}page"):
         height = float(page.get("height", "0"))
         offset = (height - trim_height) / 2  # bleed and crop marks surround the trim
         body = (offset + top - 2, height - offset - bottom + 2)
-        placed: dict[tuple[bool, bool], list[tuple[float, float, str]]] = {
-            key: [] for key in _STREAMS
-        }
+        words: list[tuple[bool, bool, float, float, float, str]] = []
         for block in page.iter(f"{_XHTML}block"):
             boxes = [
                 (
-                    (float(w.get("yMin", "0")) + float(w.get("yMax", "0"))) / 2,
+                    float(w.get("yMin", "0")),
+                    float(w.get("yMax", "0")),
                     float(w.get("xMin", "0")),
                     w.text,
                 )
@@ -334,17 +333,46 @@ def pdf_text(job: EditionJob) -> str:
                 and body[0] <= float(w.get("yMin", "0"))
                 and float(w.get("yMax", "0")) <= body[1]
             ]
-            scripts = [_script(text) for _, _, text in boxes]
+            scripts = [_script(text) for _, _, _, text in boxes]
             # Words, not letters: one long Latin name must not turn an Arabic line around.
             rtl = scripts.count(True) >= scripts.count(False) and True in scripts
-            for (y, x, text), script in zip(boxes, scripts, strict=True):
-                arabic = rtl if script is None else script  # digits go with their line
-                placed[rtl, arabic].append((y, x, _reading_order(text)))
-        for (rtl, arabic), boxes in placed.items():
-            for row in _rows(boxes):
+            # Digits alone (a line "1712." that ran over) could be either script's: both.
+            sides = (True, False) if all(script is None for script in scripts) else (rtl,)
+            for (y_min, y_max, x, text), script in zip(boxes, scripts, strict=True):
+                for side in sides:
+                    arabic = side if script is None else script  # digits go with their line
+                    middle = (y_min + y_max) / 2
+                    words.append((side, arabic, middle, x, y_max - y_min, _reading_order(text)))
+        pages.append(words)
+    # Footnotes are set smaller than the text: words clearly smaller than the
+    # text size of their script go to streams of their own, so that a sentence
+    # running over a page break is not cut by the notes at the foot of the page.
+    sizes = {
+        arabic: Counter(round(w[4], 1) for words in pages for w in words if w[1] == arabic)
+        for arabic in (True, False)
+    }
+    text_size = {arabic: _text_size(counts) for arabic, counts in sizes.items()}
+    streams: dict[tuple[bool, bool, bool], list[str]] = {
+        (*key, small): [] for key in _STREAMS for small in (False, True)
+    }
+    for words in pages:
+        placed: dict[tuple[bool, bool, bool], list[tuple[float, float, str]]] = {}
+        for rtl, arabic, y, x, size, text in words:
+            small = size < 0.9 * text_size[arabic]
+            placed.setdefault((rtl, arabic, small), []).append((y, x, text))
+        for (rtl, arabic, small), found in placed.items():
+            for row in _rows(found):
                 row.sort(key=lambda box: -box[1] if arabic else box[1])
-                streams[rtl, arabic].append("".join(text for _, _, text in row))
-    return "\n".join("\n".join(streams[key]) for key in _STREAMS)
+                streams[rtl, arabic, small].append("".join(text for _, _, text in row))
+    return "\n".join("\n".join(lines) for lines in streams.values())
+
+
+def _text_size(sizes: Counter[float]) -> float:
+    """The text's word height: the largest of the frequent ones (notes can outnumber the
+    text's words, headings are rare)."""
+    total = sum(sizes.values())
+    frequent = [size for size, count in sizes.items() if count >= 0.15 * total]
+    return max(frequent, default=0.0)
 
 
 _STREAMS = ((True, True), (True, False), (False, False), (False, True))

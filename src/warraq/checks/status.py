@@ -29,6 +29,9 @@ class LanguageStatus:
     missing: int
     errors: int = 0  # warraq check's error-level findings (a missing translation is one)
     warnings: int = 0  # and its warnings
+    notes: int = 0  # the source's notes (their segments are among ``segments``)
+    translator_notes: int = 0  # the translator's notes of this language
+    figures: int = 0  # images (their alt text and caption are among ``segments``)
 
     @property
     def done(self) -> float:
@@ -88,6 +91,9 @@ def project_status(
                     missing=counts[Status.MISSING],
                     errors=sum(1 for f in findings if f.level == "error"),
                     warnings=sum(1 for f in findings if f.level == "warning"),
+                    notes=len(document.notes),
+                    translator_notes=len(translation.notes),
+                    figures=sum(1 for _ in document.figures()),
                 )
             )
     return rows
@@ -95,7 +101,7 @@ def project_status(
 
 def status_table(rows: list[LanguageStatus]) -> str:
     """The status as an aligned text table, one row per document and language."""
-    header = (
+    header: tuple[str, ...] = (
         "document",
         "lang",
         "segments",
@@ -107,7 +113,7 @@ def status_table(rows: list[LanguageStatus]) -> str:
         "warnings",
         "done",
     )
-    body = [
+    body: list[tuple[str, ...]] = [
         (
             row.document,
             row.language,
@@ -122,6 +128,18 @@ def status_table(rows: list[LanguageStatus]) -> str:
         )
         for row in rows
     ]
+    if any(row.notes or row.translator_notes or row.figures for row in rows):
+        # Books with notes or images say how many (``12+1``: the source's, the translator's).
+        header = (*header[:-1], "notes", "figures", header[-1])
+        body = [
+            (
+                *line[:-1],
+                f"{row.notes}+{row.translator_notes}" if row.translator_notes else str(row.notes),
+                str(row.figures),
+                line[-1],
+            )
+            for line, row in zip(body, rows, strict=True)
+        ]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     lines = []
     for line in [header, *body]:

@@ -17,7 +17,7 @@ from typing import Literal
 from warraq.catalogs import catalog_segments, load_translation
 from warraq.catalogs.translation import Status, Translation
 from warraq.config import DocumentConfig, Project
-from warraq.document.inline import Syntax, emphasis_spans
+from warraq.document.inline import Syntax, emphasis_spans, note_calls
 from warraq.document.model import Document
 from warraq.document.structure import load_document
 from warraq.document.text import has_arabic, is_arabic_letter, western_digits
@@ -39,6 +39,7 @@ class Entry:
     translation: str
     status: Status
     markup: Syntax
+    translator_notes: frozenset[str] = frozenset()  # labels the translation may call besides
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +299,23 @@ def check_balance(entry: Entry, context: Context) -> Iterator[str]:
             yield f"{target_spans} emphasis spans where the source has {source_spans}"
 
 
+def check_note_calls(entry: Entry, context: Context) -> Iterator[str]:
+    """Every note the source calls is called in the translation, once and in the same order;
+    the translation may call its own translator's notes besides."""
+    if entry.markup != "markdown":
+        return
+    source = note_calls(entry.source, "markdown")
+    target = [
+        label
+        for label in note_calls(entry.translation, "markdown")
+        if label in source or label not in entry.translator_notes
+    ]
+    if target != source:
+        shown = " ".join(f"[^{label}]" for label in target) or "none"
+        wanted = " ".join(f"[^{label}]" for label in source) or "none"
+        yield f"note calls {shown} where the source has {wanted} (same notes, same order)"
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f]+", "", text)
 
@@ -341,6 +359,7 @@ CHECKS: dict[str, Check] = {
         Check("french-spacing", "warning", "French no-break spaces", check_french_spacing),
         Check("glossary", "error", "glossary renderings", check_glossary),
         Check("balance", "error", "brackets, quotes, emphasis balanced", check_balance),
+        Check("note-calls", "error", "note calls kept, in order", check_note_calls),
     )
 }
 """Every check, in the order they run; a check that ``stops`` ends an entry's checks."""
@@ -364,6 +383,7 @@ def document_entries(name: str, document: Document, translation: Translation) ->
     """One entry per distinct source sentence of ``document``, with its translation."""
     entries: list[Entry] = []
     seen: set[str] = set()
+    translator_notes = frozenset(note.label for note in translation.notes)
     for segment in document.segments():
         if segment.text in seen:
             continue
@@ -378,6 +398,7 @@ def document_entries(name: str, document: Document, translation: Translation) ->
                 rendering.text,
                 rendering.status,
                 document.meta.markup,
+                translator_notes,
             )
         )
     return entries

@@ -2,13 +2,16 @@
 
 Segments keep their inline markup as written (``*emphasis*``, ``**strong**``,
 ``_emphasis_``, ``__strong__`` and backslash escapes) so that translators see it
-in the catalogs and can place it in the translation. This module reads that
+in the catalogs and can place it in the translation. A note call ``[^label]``
+(Markdown footnote syntax) is carried the same way: it stays in the text where
+the note is called, and the translation must keep it. This module reads that
 markup into a small tree the renderers turn into HTML. Documents read from
 plain text have no markup: every character is literal there.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,7 +43,17 @@ class Strong:
     children: tuple[Inline, ...]
 
 
-Inline = Text | Emphasis | Strong
+@dataclass(frozen=True, slots=True)
+class NoteCall:
+    """The call of the note ``label`` (``[^label]`` in the text)."""
+
+    label: str
+
+
+Inline = Text | Emphasis | Strong | NoteCall
+
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+"""A note call in Markdown text: ``[^label]``."""
 
 
 @dataclass(slots=True)
@@ -76,6 +89,12 @@ def _tokenise(text: str) -> list[_Run]:
                 literal_start = i
             literal.append(text[i + 1])
             i += 2
+            continue
+        call = NOTE_CALL.match(text, i) if char == "[" else None
+        if call is not None:
+            flush(i)
+            runs.append(_Run(i, call.end(), call.group(1), "^"))
+            literal_start = i = call.end()
             continue
         if char in "*_":
             j = i
@@ -132,6 +151,10 @@ def _build(runs: list[_Run], start: int, stop: int) -> tuple[Inline, ...]:
     index = start
     while index < stop:
         run = runs[index]
+        if run.char == "^":
+            nodes.append(NoteCall(run.text))
+            index += 1
+            continue
         if run.char and run.partner > index:
             children = _build(runs, index + 1, run.partner)
             width = len(run.text)
@@ -201,6 +224,17 @@ def _flatten(nodes: tuple[Inline, ...]) -> list[str]:
     for node in nodes:
         if isinstance(node, Text):
             parts.append(node.text)
-        else:
+        elif not isinstance(node, NoteCall):
             parts.extend(_flatten(node.children))
     return parts
+
+
+def note_calls(text: str, markup: Syntax) -> list[str]:
+    """The labels of the notes ``text`` calls, in order.
+
+    >>> note_calls(r"a[^1] *b[^x]* \\[^2]", "markdown")
+    ['1', 'x']
+    """
+    if markup == "text":
+        return []
+    return [run.text for run in _tokenise(text) if run.char == "^"]

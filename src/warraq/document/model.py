@@ -3,8 +3,12 @@
 A :class:`Document` is a title, a list of blocks and a report of what the reader
 left out. Every piece of translatable text is a tuple of :class:`Segment`; the
 segments of a block joined with :data:`SEGMENT_SEPARATOR` give back the block's
-normalised text. Ids are derived from content plus a tie-breaker for repeats,
-so they survive edits elsewhere in the document. Nothing here does I/O.
+normalised text. Notes are blocks of their own, kept beside the text
+(:attr:`Document.notes`); their calls stay in the segment text as inline markup
+(``[^label]``, see :mod:`warraq.document.inline`). Images are :class:`Figure`
+blocks whose alt text and caption are segments. Ids are derived from content
+plus a tie-breaker for repeats, so they survive edits elsewhere in the document.
+Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from typing import Any, Literal, cast
 
 from warraq.document.inline import Syntax
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1: no notes, no figures
 SEGMENT_SEPARATOR = " "
 
 
@@ -98,7 +103,47 @@ class Quote:
     type: Literal["quote"] = field(default="quote", init=False)
 
 
-Block = Heading | Paragraph | ListBlock | Quote
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image: ``path`` as the source wrote it (relative to the source file), its alt text
+    and optional caption."""
+
+    id: str
+    path: str
+    alt: Segment
+    caption: Segment | None = None
+    line: int = 0
+    type: Literal["figure"] = field(default="figure", init=False)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The alt text, then the caption."""
+        return (self.alt,) if self.caption is None else (self.alt, self.caption)
+
+
+NoteKind = Literal["author", "translator"]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note: its call is ``[^label]`` in a segment's text, its body is blocks.
+
+    An ``author`` note belongs to the source; a ``translator`` note exists in one
+    translation only and is never translated.
+    """
+
+    id: str
+    label: str
+    blocks: tuple[Block, ...]
+    kind: NoteKind = "author"
+    line: int = 0
+
+    def text_blocks(self) -> Iterator[TextBlock]:
+        """The headings, paragraphs and items of the body, quotes entered."""
+        yield from _text_blocks(self.blocks)
+
+
+Block = Heading | Paragraph | ListBlock | Quote | Figure
 TextBlock = Heading | Paragraph | ListItem
 """A block that holds segments directly: the unit a bilingual edition pairs."""
 
@@ -134,17 +179,34 @@ class Document:
     meta: Meta
     blocks: tuple[Block, ...]
     omitted: tuple[Omission, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def text_blocks(self) -> Iterator[TextBlock]:
         """Every heading, paragraph and list item, in reading order, quotes entered."""
         yield from _text_blocks(self.blocks)
 
     def segments(self) -> Iterator[Segment]:
-        """Every segment in reading order, the title's first."""
+        """Every segment in reading order: the title, the text with its figures, the notes."""
+        for segment, _line, _what in self.located_segments():
+            yield segment
+
+    def located_segments(self) -> Iterator[tuple[Segment, int, str]]:
+        """Every segment with its source line and what it is (``title``, ``heading``,
+        ``list item``, ``paragraph``, ``image alt``, ``caption``, ``footnote``), in
+        reading order: the title, the text with its figures, then the notes."""
         if self.meta.title is not None:
-            yield self.meta.title
-        for block in self.text_blocks():
-            yield from block.segments
+            yield self.meta.title, 0, "title"
+        yield from _located(self.blocks, "")
+        for note in self.notes:
+            yield from _located(note.blocks, "footnote")
+
+    def figures(self) -> Iterator[Figure]:
+        """Every figure of the text, quotes entered."""
+        yield from _figures(self.blocks)
+
+    def note(self, label: str) -> Note | None:
+        """The note called ``[^label]``, if there is one."""
+        return next((note for note in self.notes if note.label == label), None)
 
     def headings(self) -> Iterator[Heading]:
         """Every heading in reading order, quotes entered."""
@@ -159,8 +221,34 @@ def _text_blocks(blocks: tuple[Block, ...]) -> Iterator[TextBlock]:
             yield from block.items
         elif isinstance(block, Quote):
             yield from _text_blocks(block.blocks)
-        else:
+        elif not isinstance(block, Figure):
             yield block
+
+
+def _figures(blocks: tuple[Block, ...]) -> Iterator[Figure]:
+    for block in blocks:
+        if isinstance(block, Figure):
+            yield block
+        elif isinstance(block, Quote):
+            yield from _figures(block.blocks)
+
+
+def _located(blocks: tuple[Block, ...], what: str) -> Iterator[tuple[Segment, int, str]]:
+    for block in blocks:
+        if isinstance(block, Figure):
+            yield block.alt, block.line, "image alt"
+            if block.caption is not None:
+                yield block.caption, block.line, "caption"
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                for segment in item.segments:
+                    yield segment, item.line, what or "list item"
+        elif isinstance(block, Quote):
+            yield from _located(block.blocks, what)
+        else:
+            kind = "heading" if isinstance(block, Heading) else "paragraph"
+            for segment in block.segments:
+                yield segment, block.line, what or kind
 
 
 def join_segments(segments: tuple[Segment, ...]) -> str:
@@ -209,6 +297,16 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         },
         "blocks": [_block_to_dict(block) for block in document.blocks],
         "omitted": [{"line": o.line, "text": o.text, "reason": o.reason} for o in document.omitted],
+        "notes": [
+            {
+                "id": note.id,
+                "label": note.label,
+                "kind": note.kind,
+                "line": note.line,
+                "blocks": [_block_to_dict(block) for block in note.blocks],
+            }
+            for note in document.notes
+        ],
     }
 
 
@@ -226,6 +324,10 @@ def _block_to_dict(block: Block | ListItem) -> dict[str, Any]:
         data["items"] = [_block_to_dict(item) for item in block.items]
     elif isinstance(block, Quote):
         data["blocks"] = [_block_to_dict(child) for child in block.blocks]
+    elif isinstance(block, Figure):
+        data["path"] = block.path
+        data["alt"] = _segment_to_dict(block.alt)
+        data["caption"] = _segment_to_dict(block.caption) if block.caption else None
     else:
         data["segments"] = [_segment_to_dict(segment) for segment in block.segments]
     return data
@@ -252,9 +354,10 @@ def document_from_dict(data: Any) -> Document:
     """Build a document from its JSON-ready form; the inverse of :func:`document_to_dict`."""
     root = _mapping(data, "document")
     version = root.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise SchemaError(
-            f"schema_version is {version!r}; this warraq reads version {SCHEMA_VERSION}"
+            f"schema_version is {version!r}; this warraq reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}"
         )
     meta = _mapping(root.get("meta"), "meta")
     title = meta.get("title")
@@ -278,6 +381,27 @@ def document_from_dict(data: Any) -> Document:
             _omission_from(item, f"omitted[{i}]")
             for i, item in enumerate(_list(root.get("omitted", []), "omitted"))
         ),
+        notes=tuple(
+            _note_from(item, f"notes[{i}]")
+            for i, item in enumerate(_list(root.get("notes", []), "notes"))
+        ),
+    )
+
+
+def _note_from(data: Any, where: str) -> Note:
+    note = _mapping(data, where)
+    kind = note.get("kind", "author")
+    if kind not in ("author", "translator"):
+        raise SchemaError(f"{where}.kind must be 'author' or 'translator', not {kind!r}")
+    return Note(
+        id=_string(note.get("id"), f"{where}.id"),
+        label=_string(note.get("label"), f"{where}.label"),
+        blocks=tuple(
+            _block_from(block, f"{where}.blocks[{i}]")
+            for i, block in enumerate(_list(note.get("blocks"), f"{where}.blocks"))
+        ),
+        kind=cast(NoteKind, kind),
+        line=_integer(note.get("line", 0), f"{where}.line"),
     )
 
 
@@ -323,7 +447,18 @@ def _block_from(data: Any, where: str) -> Block:
             for i, child in enumerate(_list(block.get("blocks"), f"{where}.blocks"))
         )
         return Quote(block_id, children, line)
-    raise SchemaError(f"{where}.type is {kind!r}; expected heading, paragraph, list or quote")
+    if kind == "figure":
+        caption = block.get("caption")
+        return Figure(
+            block_id,
+            _string(block.get("path"), f"{where}.path"),
+            _segment_from(block.get("alt"), f"{where}.alt"),
+            _segment_from(caption, f"{where}.caption") if caption is not None else None,
+            line,
+        )
+    raise SchemaError(
+        f"{where}.type is {kind!r}; expected heading, paragraph, list, quote or figure"
+    )
 
 
 def _segments(block: dict[str, Any], where: str) -> tuple[Segment, ...]:

@@ -46,6 +46,12 @@ def outline(document: Document) -> str:
         f"{_count(all_blocks, Heading)} headings, {_count(all_blocks, Paragraph)} paragraphs, "
         f"{lists} lists, {quotes} quotes, {sum(1 for _ in document.segments())} segments"
     )
+    figures = sum(1 for _ in document.figures())
+    if document.notes or figures:
+        note_paragraphs = sum(1 for note in document.notes for _ in note.text_blocks())
+        lines.append(
+            f"{len(document.notes)} notes ({note_paragraphs} paragraphs), {figures} figures"
+        )
     if document.omitted:
         lines.append("")
         lines.append(f"left out ({len(document.omitted)}):")

@@ -12,6 +12,8 @@ The text is split only at spaces, so the sentences joined with
 
 from __future__ import annotations
 
+import re
+
 from warraq.document.inline import Syntax, emphasis_spans
 from warraq.document.text import count_letters, normalise_spaces
 
@@ -19,6 +21,7 @@ TERMINATORS = frozenset(".!?؟…‼⁇⁈⁉")
 # Characters that close a sentence after its final mark and stay with it.
 CLOSERS = frozenset("\"'”’»›)]}")
 _MARKUP_CLOSERS = frozenset("*_")
+_TRAILING_CALL = re.compile(r"\[\^[^\]\s]+\]$")
 
 
 def _ends_sentence(text: str, space: int, markup: Syntax) -> bool:
@@ -26,7 +29,8 @@ def _ends_sentence(text: str, space: int, markup: Syntax) -> bool:
     end = space
     closers = CLOSERS | _MARKUP_CLOSERS if markup == "markdown" else CLOSERS
     while end > 0 and text[end - 1] in closers:
-        end -= 1
+        call = _TRAILING_CALL.search(text, 0, end) if markup == "markdown" else None
+        end = call.start() if call is not None else end - 1  # a note call after the mark
     if end == 0 or text[end - 1] not in TERMINATORS:
         return False
     if text[end - 1] != "." or (end >= 2 and text[end - 2] == "."):
@@ -48,6 +52,8 @@ def split_sentences(text: str, markup: Syntax = "text") -> list[str]:
     ['بلغ ٣٫٥ و24.5 في المئة، ثم توقف...']
     >>> split_sentences('قال: «انتهى.» ثم سكت.')
     ['قال: «انتهى.»', 'ثم سكت.']
+    >>> split_sentences("انتهى.[^1] ثم سكت.", "markdown")
+    ['انتهى.[^1]', 'ثم سكت.']
     """
     text = normalise_spaces(text)
     if not text:

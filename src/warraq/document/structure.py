@@ -9,18 +9,30 @@ from warraq.document.inline import Syntax
 from warraq.document.model import (
     Block,
     Document,
+    Figure,
     Heading,
     IdMaker,
     ListBlock,
     ListItem,
     Meta,
+    Note,
+    NoteKind,
     Paragraph,
     Quote,
     Segment,
 )
 from warraq.document.readers import ingest
-from warraq.document.readers.draft import Draft, RawBlock, RawHeading, RawList, RawParagraph
+from warraq.document.readers.draft import (
+    Draft,
+    RawBlock,
+    RawFigure,
+    RawHeading,
+    RawList,
+    RawNote,
+    RawParagraph,
+)
 from warraq.document.segment import split_sentences
+from warraq.errors import WarraqError
 
 
 def structure(draft: Draft, *, title: str | None = None, author: str | None = None) -> Document:
@@ -38,7 +50,9 @@ def structure(draft: Draft, *, title: str | None = None, author: str | None = No
         title=Segment(ids.segment_id(title_text), title_text) if title_text else None,
         author=author or draft.author,
     )
-    return Document(meta=meta, blocks=ids.blocks(draft.blocks), omitted=draft.omitted)
+    blocks = ids.blocks(draft.blocks)
+    notes = tuple(ids.note(raw) for raw in draft.notes)
+    return Document(meta=meta, blocks=blocks, omitted=draft.omitted, notes=notes)
 
 
 class _Ids:
@@ -58,7 +72,15 @@ class _Ids:
     def blocks(self, raw_blocks: tuple[RawBlock, ...]) -> tuple[Block, ...]:
         return tuple(self.block(raw) for raw in raw_blocks)
 
+    def note(self, raw: RawNote, kind: NoteKind = "author") -> Note:
+        note_id = self.block_ids.make("n" if kind == "author" else "tn", raw.label)
+        return Note(note_id, raw.label, self.blocks(raw.blocks), kind, raw.line)
+
     def block(self, raw: RawBlock) -> Block:
+        if isinstance(raw, RawFigure):
+            alt = Segment(self.segment_id(raw.alt), raw.alt)
+            caption = Segment(self.segment_id(raw.caption), raw.caption) if raw.caption else None
+            return Figure(self.block_ids.make("f", raw.path), raw.path, alt, caption, raw.line)
         if isinstance(raw, RawHeading):
             return Heading(
                 self.block_ids.make("h", raw.text), raw.level, self.segments([raw.text]), raw.line
@@ -82,9 +104,17 @@ class _Ids:
         return Quote(quote_id, children, raw.line)
 
 
+def structure_notes(raw: tuple[RawNote, ...], *, kind: NoteKind) -> tuple[Note, ...]:
+    """Notes read from a notes file, segmented, with their ids."""
+    ids = _Ids("markdown")
+    return tuple(ids.note(note, kind) for note in raw)
+
+
 def _raw_text(raw: RawBlock) -> str:
     if isinstance(raw, RawHeading | RawParagraph):
         return raw.text
+    if isinstance(raw, RawFigure):
+        return raw.path
     if isinstance(raw, RawList):
         return "\n".join(item.text for item in raw.items)
     return "\n".join(_raw_text(child) for child in raw.blocks)
@@ -102,12 +132,36 @@ def structure_source(
     return structure(ingest(path, language=language, display=display), title=title, author=author)
 
 
+def check_figures(document: Document, source: Path, root: Path, display: str) -> None:
+    """Refuse a figure whose file is missing or lies outside the project ``root``."""
+    for figure in document.figures():
+        image = (source.parent / figure.path).resolve()
+        if not image.is_relative_to(root.resolve()):
+            raise WarraqError(
+                f"{display}, line {figure.line}: image {figure.path} lies outside the project; "
+                "copy it into the project and give its relative path"
+            )
+        if not image.is_file():
+            raise WarraqError(
+                f"{display}, line {figure.line}: image {figure.path} not found "
+                f"(looked for {image}); check the path, relative to {display}"
+            )
+
+
+def figure_path(project: Project, document: DocumentConfig, figure: Figure) -> Path:
+    """Where the file of ``figure`` of ``document`` is."""
+    return (project.path(document.source).parent / figure.path).resolve()
+
+
 def load_document(project: Project, document: DocumentConfig) -> Document:
     """The structured document for one entry of a project's configuration."""
-    return structure_source(
-        project.path(document.source),
+    path = project.path(document.source)
+    structured = structure_source(
+        path,
         language=project.source_language,
         title=document.titles.get(project.source_language),
         author=document.author(project.source_language),
         display=str(document.source),
     )
+    check_figures(structured, path, project.root, str(document.source))
+    return structured

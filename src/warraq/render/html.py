@@ -3,16 +3,19 @@
 WeasyPrint has no ``dir=auto`` and no bidi isolation, and EPUB readers ignore
 the package direction, so every run of Latin script inside Arabic text (and of
 Arabic inside a translation) gets its own element with explicit ``dir`` and
-``lang``. Source text is always escaped: markup in it comes out as text.
+``lang``. Source text is always escaped: markup in it comes out as text. A
+note call becomes whatever HTML the caller's ``notes`` function gives (nothing
+without one).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from warraq.document.inline import Emphasis, Inline, Strong, Syntax, Text, parse_inline
+from warraq.document.inline import Emphasis, Inline, NoteCall, Strong, Syntax, Text, parse_inline
 from warraq.document.text import text_direction
 
 # A language tag for Latin words inside Arabic: the script is known, the
@@ -62,19 +65,29 @@ def _text_html(text: str, direction: str, xml: bool) -> str:
     return "".join(parts)
 
 
-def _nodes_html(nodes: tuple[Inline, ...], direction: str, xml: bool) -> str:
+NoteHtml = Callable[[str], str]
+"""The HTML of a note call, given the note's label."""
+
+
+def _nodes_html(
+    nodes: tuple[Inline, ...], direction: str, xml: bool, notes: NoteHtml | None
+) -> str:
     parts: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
             parts.append(_text_html(node.text, direction, xml))
         elif isinstance(node, Emphasis):
-            parts.append(f"<em>{_nodes_html(node.children, direction, xml)}</em>")
+            parts.append(f"<em>{_nodes_html(node.children, direction, xml, notes)}</em>")
         elif isinstance(node, Strong):
-            parts.append(f"<strong>{_nodes_html(node.children, direction, xml)}</strong>")
+            parts.append(f"<strong>{_nodes_html(node.children, direction, xml, notes)}</strong>")
+        elif isinstance(node, NoteCall) and notes is not None:
+            parts.append(notes(node.label))
     return "".join(parts)
 
 
-def inline_html(text: str, markup: Syntax, language: str, *, xml: bool = False) -> Markup:
+def inline_html(
+    text: str, markup: Syntax, language: str, *, xml: bool = False, notes: NoteHtml | None = None
+) -> Markup:
     """HTML for ``text`` in ``language``: safe to put inside an element of that language.
 
     >>> inline_html("تقنية blockchain، و<٥>", "text", "ar")
@@ -82,4 +95,4 @@ def inline_html(text: str, markup: Syntax, language: str, *, xml: bool = False) 
     >>> inline_html("le *Qatar* (قطر)", "markdown", "fr", xml=True)
     Markup('le <em>Qatar</em> <span lang="ar" xml:lang="ar" dir="rtl">(قطر)</span>')
     """
-    return Markup(_nodes_html(parse_inline(text, markup), text_direction(language), xml))
+    return Markup(_nodes_html(parse_inline(text, markup), text_direction(language), xml, notes))

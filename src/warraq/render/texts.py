@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from warraq.catalogs import catalog_path
+from warraq.catalogs.paths import notes_path
 from warraq.document.inline import plain_text
 from warraq.render.job import EditionJob
 from warraq.render.typography import apply_conventions
@@ -33,25 +34,41 @@ def segment_texts(job: EditionJob) -> Iterator[PrintedText]:
     project, config, document = job.project, job.document_config, job.document
     markup = document.meta.markup
     catalog_name = str(project.shown(catalog_path(project, config.name, job.language)))
-    for block in document.text_blocks():
-        for segment in block.segments:
-            if job.edition.bilingual:
+    for segment, line, what in document.located_segments():
+        if what in ("title", "image alt"):
+            continue  # the title page is edition_texts'; alt text is not printed on the page
+        if job.edition.bilingual:
+            yield PrintedText(
+                f"{config.source} line {line} ({segment.id}{_kind(what)})",
+                segment.id,
+                segment.text,
+                plain_text(segment.text, markup),
+                False,
+            )
+        rendering = job.translation.lookup(segment.text)
+        if rendering.text:
+            yield PrintedText(
+                f"{catalog_name} ({segment.id}{_kind(what)})",
+                segment.id,
+                segment.text,
+                plain_text(apply_conventions(rendering.text, job.language), markup),
+                True,
+            )
+    notes_file = notes_path(project, config.name, job.language)
+    for note in job.translation.notes:
+        for block in note.text_blocks():
+            for segment in block.segments:
                 yield PrintedText(
-                    f"{config.source} line {block.line} ({segment.id})",
+                    f"{notes_file.name} line {block.line} (translator's note [^{note.label}])",
                     segment.id,
-                    segment.text,
-                    plain_text(segment.text, markup),
-                    False,
-                )
-            rendering = job.translation.lookup(segment.text)
-            if rendering.text:
-                yield PrintedText(
-                    f"{catalog_name} ({segment.id})",
-                    segment.id,
-                    segment.text,
-                    plain_text(apply_conventions(rendering.text, job.language), markup),
+                    "",
+                    plain_text(apply_conventions(segment.text, job.language), markup),
                     True,
                 )
+
+
+def _kind(what: str) -> str:
+    return f", {what}" if what in ("footnote", "caption") else ""
 
 
 def edition_texts(job: EditionJob) -> Iterator[tuple[str, str]]:

@@ -2,13 +2,22 @@
 
 Both renderers (PDF and EPUB) fill their templates from this one view, so the
 pairing, the inline HTML, the draft marks, the table of contents and the
-title-page texts are decided once.
+title-page texts are decided once. So are the notes: their marks (numbered
+through the book or per chapter, Arabic-Indic on an Arabic side when the
+edition's page numbers are; a translator's note is lettered a, b, c so the
+author's notes keep the same numbers on both sides) and their HTML at the call.
+A PDF view (``xml`` false) puts the whole note at its call, as a
+``span.footnote`` for WeasyPrint's ``float: footnote``; an EPUB view (``xml``
+true) puts a ``noteref`` link there, and each row lists its notes for the
+asides that follow the chapter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from babel.dates import format_date
@@ -17,14 +26,26 @@ from markupsafe import Markup, escape
 from warraq.catalogs.translation import Rendering, Status, Translation
 from warraq.config import DocumentConfig, EditionConfig
 from warraq.document.inline import plain_text
-from warraq.document.model import Document, Heading, ListBlock, ListItem, Paragraph, Quote, Segment
+from warraq.document.model import (
+    Block,
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    ListItem,
+    Note,
+    NoteKind,
+    Paragraph,
+    Quote,
+    Segment,
+)
 from warraq.document.text import ARABIC_INDIC_DIGITS, text_direction
-from warraq.render.html import inline_html
+from warraq.render.html import NoteHtml, inline_html
 from warraq.render.job import EditionJob
 from warraq.render.typography import apply_conventions
 from warraq.render.words import word
 
-RowKind = Literal["heading", "paragraph", "item"]
+RowKind = Literal["heading", "paragraph", "item", "figure"]
 _STATUS_RANK = {Status.REVIEWED: 0, Status.MACHINE: 1, Status.FUZZY: 2, Status.MISSING: 3}
 _TO_ARABIC_INDIC = str.maketrans("0123456789", ARABIC_INDIC_DIGITS)
 
@@ -50,6 +71,40 @@ class Side:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteView:
+    """One note on one side: its mark, its body, the ids that link its call and its body."""
+
+    id: str
+    call_id: str
+    label: str
+    mark: str
+    kind: NoteKind
+    body: Side  # html: one element per paragraph of the note
+    paragraphs: tuple[Markup, ...] = ()  # the inline HTML of each paragraph
+
+    @property
+    def side(self) -> Literal["source", "target"]:
+        """Which side of the row calls it."""
+        return "target" if self.id.endswith("-t") else "source"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureView:
+    """An image: its file, its name inside an EPUB package, alt text and caption per side."""
+
+    id: str
+    file: Path | None
+    href: str
+    alt: tuple[Side, Side]
+    caption: tuple[Side, Side] | None
+
+    @property
+    def media_type(self) -> str:
+        """``image/png``, ``image/jpeg``…, from the file name."""
+        return mimetypes.guess_type(self.href)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """A source block beside its translation: one table row in print, one pair in EPUB."""
 
@@ -63,6 +118,8 @@ class Row:
     marker: tuple[str, str] | None = None  # list items: the marker in each language
     list_id: str | None = None  # list items: the list they belong to
     segment_ids: tuple[str, ...] = ()
+    notes: tuple[NoteView, ...] = ()  # the notes called in this row, source side first
+    figure: FigureView | None = None  # kind "figure": the image (source and target are its alt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +156,16 @@ class EditionView:
         return self.title_marker
 
     @property
+    def notes(self) -> tuple[NoteView, ...]:
+        """Every note called in the edition, in the order of the rows."""
+        return tuple(note for row in self.rows for note in row.notes)
+
+    @property
+    def figures(self) -> tuple[FigureView, ...]:
+        """Every image of the edition."""
+        return tuple(row.figure for row in self.rows if row.figure is not None)
+
+    @property
     def source_direction(self) -> str:
         """``rtl`` for an Arabic source."""
         return text_direction(self.source_language)
@@ -121,6 +188,7 @@ def job_view(job: EditionJob, *, xml: bool = False) -> EditionView:
         draft=job.draft,
         xml=xml,
         typography=True,
+        images=job.project.path(job.document_config.source).parent,
     )
 
 
@@ -151,6 +219,7 @@ def build_view(
     draft: bool,
     xml: bool = False,
     typography: bool = False,
+    images: Path | None = None,
 ) -> EditionView:
     """Pair every block of ``document`` with its translation.
 
@@ -158,10 +227,12 @@ def build_view(
     ``draft`` marks missing and fuzzy translations visibly instead of failing.
     ``typography`` applies the translation language's typographic conventions
     (French spacing, see :mod:`warraq.render.typography`) to the translated texts.
+    ``images`` is the folder figure paths are relative to (the source's).
     """
     builder = _ViewBuilder(
         document, translation, edition, draft=draft, xml=xml, typography=typography
     )
+    builder.images = images
     source_language = document.meta.language
     target_language = translation.language
     title_source = config.title(source_language) or (
@@ -229,17 +300,126 @@ class _ViewBuilder:
         self.draft = draft
         self.xml = xml
         self.markup = document.meta.markup
+        self.images: Path | None = None
+        self.top_level = min((h.level for h in document.headings()), default=1)
+        self.numbers = {"author": 0, "translator": 0}
+        self.marks: dict[str, tuple[str, str]] = {}  # label: (source mark, target mark)
+        self.pending: list[NoteView] = []
 
-    def side(self, text: str, language: str) -> Side:
+    def side(self, text: str, language: str, *, calls: bool = False) -> Side:
         if self.typography:
             text = apply_conventions(text, language)
+        notes = self._calls(language, "source") if calls else None
         return Side(
             language,
             text_direction(language),
-            inline_html(text, self.markup, language, xml=self.xml),
+            inline_html(text, self.markup, language, xml=self.xml, notes=notes),
             plain_text(text, self.markup),
         )
 
+    # Notes ------------------------------------------------------------------
+
+    def _mark(self, label: str, kind: NoteKind) -> tuple[str, str]:
+        if label not in self.marks:
+            self.numbers[kind] += 1
+            number = self.numbers[kind]
+            if kind == "translator":
+                letters = ""
+                while number:
+                    number, rest = divmod(number - 1, 26)
+                    letters = chr(ord("a") + rest) + letters
+                self.marks[label] = (letters, letters)
+            else:
+                western = str(number)
+                source = western
+                if (
+                    self.edition.page_numbers == "arabic-indic"
+                    and text_direction(self.document.meta.language) == "rtl"
+                ):
+                    source = western.translate(_TO_ARABIC_INDIC)
+                self.marks[label] = (source, western)
+        return self.marks[label]
+
+    def _calls(self, language: str, side: Literal["source", "target"]) -> NoteHtml:
+        def call(label: str) -> str:
+            note = self.document.note(label)
+            if side == "target" and (note is None or label in self.translation_labels):
+                note = self.translation.note(label)
+            if note is None:
+                return ""  # only in a draft: warraq check reports the call
+            mark = self._mark(label, note.kind)[0 if side == "source" else 1]
+            view = self._note_view(note, language, side, mark)
+            self.pending.append(view)
+            return self._call_html(view)
+
+        return call
+
+    @property
+    def translation_labels(self) -> frozenset[str]:
+        return frozenset(note.label for note in self.translation.notes)
+
+    def _note_view(
+        self, note: Note, language: str, side: Literal["source", "target"], mark: str
+    ) -> NoteView:
+        tag = "p" if self.xml else "span"
+        html_parts: list[str] = []
+        paragraphs: list[Markup] = []
+        texts: list[str] = []
+        blocks = list(note.text_blocks())
+        for index, block in enumerate(blocks):
+            if note.kind == "translator" or side == "source":
+                body = self.side(block.text, language)
+            else:
+                renderings = [self.translation.lookup(s.text) for s in block.segments]
+                body = self._target(block.segments, renderings)
+            html = str(body.html)
+            if note.kind == "translator" and index == len(blocks) - 1:
+                html += (
+                    f' <span class="note-by">({escape(word("translator_note", language))})</span>'
+                )
+            html_parts.append(f'<{tag} class="note-p">{html}</{tag}>')
+            paragraphs.append(Markup(html))
+            texts.append(body.text)
+        suffix = "s" if side == "source" else "t"
+        return NoteView(
+            id=f"{note.id}-{suffix}",
+            call_id=f"{note.id}-{suffix}-call",
+            label=note.label,
+            mark=mark,
+            kind=note.kind,
+            body=Side(
+                language, text_direction(language), Markup("".join(html_parts)), " ".join(texts)
+            ),
+            paragraphs=tuple(paragraphs),
+        )
+
+    def _call_html(self, note: NoteView) -> str:
+        if self.xml:
+            return (
+                f'<a class="noteref {note.kind}" epub:type="noteref" role="doc-noteref" '
+                f'id="{note.call_id}" href="#{note.id}">{escape(note.mark)}</a>'
+            )
+        # Each paragraph after the first is a footnote of its own, without call or
+        # marker: WeasyPrint never splits a footnote, but defers one that does not
+        # fit to the next page, so a long note continues there paragraph by paragraph.
+        first, *rest = note.paragraphs or (Markup(""),)
+        pieces = [
+            f'<span class="footnote {note.kind}" id="{note.id}" data-mark="{escape(note.mark)}" '
+            f'{note.body.attributes}><span class="note-p">{first}</span></span>'
+        ]
+        pieces.extend(
+            f'<span class="footnote more {note.kind}" {note.body.attributes}>'
+            f'<span class="note-p">{paragraph}</span></span>'
+            for paragraph in rest
+        )
+        return "".join(pieces)
+
+    def _take_notes(self) -> tuple[NoteView, ...]:
+        notes = tuple(sorted(self.pending, key=lambda n: n.side != "source"))
+        self.pending.clear()
+        return notes
+
+    # Rows -------------------------------------------------------------------
     def missing(self, segment_id: str) -> Side:
         """A draft's mark for the missing translation of a segment: no text, only the mark."""
         language = self.translation.language
@@ -254,15 +434,19 @@ class _ViewBuilder:
         self._blocks(self.document.blocks, rows, quote=False)
         return tuple(rows)
 
-    def _blocks(
-        self,
-        blocks: tuple[Heading | Paragraph | ListBlock | Quote, ...],
-        rows: list[Row],
-        *,
-        quote: bool,
-    ) -> None:
+    def _blocks(self, blocks: tuple[Block, ...], rows: list[Row], *, quote: bool) -> None:
         for block in blocks:
-            if isinstance(block, Quote):
+            if (
+                isinstance(block, Heading)
+                and block.level == self.top_level
+                and not quote
+                and self.edition.note_numbering == "chapter"
+            ):
+                self.numbers = {"author": 0, "translator": 0}
+                self.marks = {}
+            if isinstance(block, Figure):
+                rows.append(self._figure_row(block, quote=quote))
+            elif isinstance(block, Quote):
                 self._blocks(block.blocks, rows, quote=True)
             elif isinstance(block, ListBlock):
                 for index, item in enumerate(block.items):
@@ -303,11 +487,14 @@ class _ViewBuilder:
             (r.status for r in renderings), key=_STATUS_RANK.__getitem__, default=Status.REVIEWED
         )
         source_text = " ".join(segment.text for segment in block.segments)
+        source = self.side(source_text, source_language, calls=True)
+        target = self._target(block.segments, renderings, calls=True)
         return Row(
             id=block.id,
             kind=kind,
-            source=self.side(source_text, source_language),
-            target=self._target(block.segments, renderings),
+            source=source,
+            target=target,
+            notes=self._take_notes(),
             status=status,
             level=level,
             quote=quote,
@@ -316,8 +503,40 @@ class _ViewBuilder:
             segment_ids=tuple(segment.id for segment in block.segments),
         )
 
-    def _target(self, segments: tuple[Segment, ...], renderings: list[Rendering]) -> Side:
+    def _figure_row(self, figure: Figure, *, quote: bool) -> Row:
+        source_language = self.document.meta.language
+        segments = figure.segments
+        renderings = [self.translation.lookup(segment.text) for segment in segments]
+        status = max(
+            (r.status for r in renderings), key=_STATUS_RANK.__getitem__, default=Status.REVIEWED
+        )
+        sides = [
+            (self.side(segment.text, source_language), self._target((segment,), [rendering]))
+            for segment, rendering in zip(segments, renderings, strict=True)
+        ]
+        view = FigureView(
+            id=figure.id,
+            file=(self.images / figure.path).resolve() if self.images is not None else None,
+            href=f"images/{figure.id}{Path(figure.path).suffix.lower()}",
+            alt=sides[0],
+            caption=sides[1] if len(sides) > 1 else None,
+        )
+        return Row(
+            id=figure.id,
+            kind="figure",
+            source=sides[0][0],
+            target=sides[0][1],
+            status=status,
+            quote=quote,
+            segment_ids=tuple(segment.id for segment in segments),
+            figure=view,
+        )
+
+    def _target(
+        self, segments: tuple[Segment, ...], renderings: list[Rendering], *, calls: bool = False
+    ) -> Side:
         language = self.translation.language
+        notes = self._calls(language, "target") if calls else None
         html_parts: list[str] = []
         text_parts: list[str] = []
         for segment, rendering in zip(segments, renderings, strict=True):
@@ -329,7 +548,7 @@ class _ViewBuilder:
             text = rendering.text
             if self.typography:
                 text = apply_conventions(text, language)
-            html = inline_html(text, self.markup, language, xml=self.xml)
+            html = inline_html(text, self.markup, language, xml=self.xml, notes=notes)
             if self.draft and rendering.status is Status.FUZZY:
                 html = Markup(
                     f'<span class="warraq-fuzzy" data-segment="{segment.id}">{html}</span>'

@@ -20,6 +20,8 @@ WORDS: dict[str, dict[str, str]] = {
         "fr": "Édition bilingue {source} – {target}",
         "en": "Bilingual edition, {source} – {target}",
     },
+    "translator_note": {"ar": "ملاحظة المترجم", "fr": "N.d.T.", "en": "Translator’s note"},
+    "back_to_text": {"ar": "العودة إلى النص", "fr": "Retour au texte", "en": "Back to the text"},
     "translated": {
         "ar": "مترجم عن {source}",
         "fr": "Traduit de l’{source}",

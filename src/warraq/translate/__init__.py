@@ -62,7 +62,7 @@ from warraq.translate.engine import (
 )
 from warraq.translate.fake import FakeEngine
 from warraq.translate.models import packages_dir
-from warraq.translate.protect import GlossaryShield
+from warraq.translate.protect import GlossaryShield, NoteCallShield
 from warraq.util.files import write_bytes_atomic
 from warraq.util.lock import exclusive_lock
 from warraq.util.progress import NoProgress, Progress
@@ -211,9 +211,13 @@ def translate(
         try:
             glossary = project_glossary(project)
             processors = {
-                language: (*options.processors, GlossaryShield(glossary, language))
+                language: (
+                    *options.processors,
+                    NoteCallShield(),
+                    GlossaryShield(glossary, language),
+                )
                 if glossary.terms
-                else options.processors
+                else (*options.processors, NoteCallShield())
                 for language in languages
             }
             _run(jobs, translators, processors, progress)

@@ -1,16 +1,20 @@
-"""Glossary protection: the model never sees a glossary term, so it cannot rewrite it.
+"""Glossary and note-call protection: the model never sees a glossary term or a note
+call, so it cannot rewrite them.
 
 Before translation, each glossary term in the source (with its clitics kept
 outside) becomes a placeholder such as ``XT1X``, a token translation models
 copy unchanged; after translation, each placeholder becomes the term's required
 rendering. A placeholder the model lost leaves the rendering missing, which
-``warraq check`` reports under ``glossary``.
+``warraq check`` reports under ``glossary``. Note calls (``[^1]``) become
+``XN1X`` the same way and come back as written; a lost one is reported under
+``note-calls``.
 """
 
 from __future__ import annotations
 
 import re
 
+from warraq.document.inline import NOTE_CALL
 from warraq.glossary import Glossary, Term, fold_arabic
 
 _PLACEHOLDER = re.compile(r"X\s?T\s?(\d+)\s?X")
@@ -77,3 +81,41 @@ class GlossaryShield:
             return match.group(0)
 
         return _PLACEHOLDER.sub(rendering, translation)
+
+
+_NOTE_PLACEHOLDER = re.compile(r"X\s?N\s?(\d+)\s?X")
+
+
+class NoteCallShield:
+    """A translate processor that keeps note calls out of the model's reach.
+
+    >>> shield = NoteCallShield()
+    >>> shield.before("انتهى.[^1] ثم[^ب] سكت.")
+    'انتهى.XN1X ثمXN2X سكت.'
+    >>> shield.after("انتهى.[^1] ثم[^ب] سكت.", "Fini. XN1X Puis XN2X il se tut.")
+    'Fini.[^1] Puis[^ب] il se tut.'
+    """
+
+    def before(self, source: str) -> str:
+        """``source`` with each note call replaced by a numbered placeholder."""
+        count = 0
+
+        def placeholder(match: re.Match[str]) -> str:
+            nonlocal count
+            count += 1
+            return f"XN{count}X"
+
+        return NOTE_CALL.sub(placeholder, source)
+
+    def after(self, source: str, translation: str) -> str:
+        """``translation`` with each placeholder back as its call, attached to the word before."""
+        labels = [match.group(1) for match in NOTE_CALL.finditer(source)]
+
+        def call(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            if 1 <= number <= len(labels):
+                return f"[^{labels[number - 1]}]"
+            return match.group(0)
+
+        restored = _NOTE_PLACEHOLDER.sub(call, translation)
+        return re.sub(r"\s+(\[\^[^\]\s]+\])", r"\1", restored)

@@ -9,6 +9,7 @@ from warraq.document.readers.docx import read_docx
 from warraq.document.readers.draft import (
     Draft,
     RawBlock,
+    RawFigure,
     RawHeading,
     RawList,
     RawParagraph,
@@ -156,6 +157,7 @@ def ingest(path: Path, *, language: str | None = None, display: str | None = Non
         title_line=draft.title_line,
         author=draft.author,
         language=effective,
+        notes=draft.notes,
     )
 
 
@@ -193,6 +195,8 @@ def _lined_texts(blocks: tuple[RawBlock, ...]) -> list[tuple[int, str]]:
             texts.extend((item.line, item.text) for item in block.items)
         elif isinstance(block, RawQuote):
             pending.extend(reversed(block.blocks))
+        elif isinstance(block, RawFigure):
+            texts.extend((block.line, text) for text in (block.alt, block.caption) if text)
     return texts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from warraq.document.model import Omission
@@ -11,10 +12,23 @@ from warraq.document.readers.draft import (
     RawHeading,
     RawItem,
     RawList,
+    RawNote,
     RawParagraph,
     RawQuote,
 )
 from warraq.document.text import normalise_spaces
+
+_CALL_MARK = re.compile("\ue000([^\ue001]*)\ue001")
+
+
+def call_mark(label: str) -> str:
+    """A note call as run text: private-use marks that emphasis markup leaves alone."""
+    return f"\ue000{label}\ue001"
+
+
+def restore_calls(text: str) -> str:
+    """The marks of :func:`call_mark` as note calls ``[^label]``, once runs are markup."""
+    return _CALL_MARK.sub(lambda match: f"[^{match.group(1)}]", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +124,7 @@ def collected_draft(
     title: str | None,
     author: str | None,
     language: str | None,
+    notes: tuple[RawNote, ...] = (),
 ) -> Draft:
     """The draft of a word-processor file: its paragraphs grouped, the title and metadata."""
     paras, found_title, title_line = take_title(collected.paras, title)
@@ -122,4 +137,5 @@ def collected_draft(
         title_line=title_line,
         author=author,
         language=primary_language(language),
+        notes=notes,
     )

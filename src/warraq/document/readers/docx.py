@@ -2,7 +2,9 @@
 
 The package is opened with python-docx; the XML it does not model (outline
 levels, ``w:bidi``, numbering formats, tracked changes, fields, notes,
-comments) is read from its parts directly. A block's line is the paragraph's
+comments) is read from its parts directly. Footnotes and endnotes become notes:
+the call ``[^<id>]`` (``[^e<id>]`` for an endnote) where the reference is, the
+body's paragraphs as the note (plain text). A block's line is the paragraph's
 position in the document, counting every ``w:p`` from 1 (empty ones and those
 inside tables included).
 """
@@ -18,10 +20,12 @@ from typing import Any
 from warraq.document.readers.blocks import (
     Collected,
     Para,
+    call_mark,
     collected_draft,
+    restore_calls,
 )
-from warraq.document.readers.draft import Draft
-from warraq.document.readers.emphasis import Run, runs_to_markup
+from warraq.document.readers.draft import Draft, RawNote, RawParagraph
+from warraq.document.readers.emphasis import Run, escape, runs_to_markup
 from warraq.document.text import normalise_spaces
 from warraq.errors import WarraqError
 
@@ -91,6 +95,8 @@ class _Reader:
             )
         self.formats: dict[tuple[str, int], tuple[bool, int]] = {}
         self.notes: dict[str, dict[str, str]] = {}
+        self.bodies: dict[str, dict[str, list[str]]] = {}  # footnotes, endnotes: paragraphs
+        self.called: list[RawNote] = []
         try:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError):
@@ -119,6 +125,13 @@ class _Reader:
                     str(note.get(W + "id")): normalise_spaces("".join(note.itertext()))
                     for note in root
                 }
+                if kind != "comments":
+                    self.bodies[kind] = {
+                        str(note.get(W + "id")): [
+                            normalise_spaces("".join(p.itertext())) for p in note.iter(W + "p")
+                        ]
+                        for note in root
+                    }
 
     def chain(self, style_id: str | None) -> list[_Style]:
         styles: list[_Style] = []
@@ -160,6 +173,7 @@ class _Reader:
         runs: list[Run] = []
         self.inline(p, runs, line, [])
         text, dropped = runs_to_markup(runs)
+        text = restore_calls(text)
         if dropped:
             self.out.leave_out(line, text, "emphasis where differently formatted runs meet")
         if not text:
@@ -261,8 +275,15 @@ class _Reader:
                 self.out.leave_out(line, "[image]", "image or drawing (only text is published)")
             elif tag in (W + "footnoteReference", W + "endnoteReference"):
                 kind = "footnotes" if tag == W + "footnoteReference" else "endnotes"
-                note = self.notes.get(kind, {}).get(str(child.get(W + "id")), "")
-                self.out.leave_out(line, note, f"{kind[:-1]} (notes are not in the model yet)")
+                number = str(child.get(W + "id"))
+                paragraphs = [p for p in self.bodies.get(kind, {}).get(number, []) if p]
+                if paragraphs:
+                    label = number if kind == "footnotes" else f"e{number}"
+                    body = tuple(RawParagraph(escape(p), line) for p in paragraphs)
+                    self.called.append(RawNote(label, body, line))
+                    text = call_mark(label)
+                else:
+                    self.out.leave_out(line, "", f"empty {kind[:-1]}")
             elif tag == W + "commentReference":
                 comment = self.notes.get("comments", {}).get(str(child.get(W + "id")), "")
                 self.out.leave_out(line, comment, "comment (not part of the text)")
@@ -304,4 +325,5 @@ def read_docx(path: Path, *, source: str, language: str) -> Draft:
         title=core.title,
         author=normalise_spaces(core.author) or None if core.author else None,
         language=core.language,
+        notes=tuple(reader.called),
     )

@@ -51,7 +51,26 @@ class RawQuote:
     line: int
 
 
-RawBlock = RawHeading | RawParagraph | RawList | RawQuote
+@dataclass(frozen=True, slots=True)
+class RawFigure:
+    """An image alone in its paragraph: path as written, alt text, optional caption."""
+
+    path: str
+    alt: str
+    caption: str | None
+    line: int
+
+
+RawBlock = RawHeading | RawParagraph | RawList | RawQuote | RawFigure
+
+
+@dataclass(frozen=True, slots=True)
+class RawNote:
+    """A note's definition as read: its label and body blocks."""
+
+    label: str
+    blocks: tuple[RawBlock, ...]
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +85,4 @@ class Draft:
     title_line: int = 0
     author: str | None = None
     language: str | None = None
+    notes: tuple[RawNote, ...] = ()

@@ -4,8 +4,15 @@ A deliberately small subset of CommonMark, read line by line: ATX and setext
 headings, bullet and numbered lists (Arabic-Indic numbers too), block quotes
 holding any of these, and inline emphasis, which stays in the text as markup
 (see :mod:`warraq.document.inline`). Whatever is not text to translate (code blocks,
-thematic breaks, images, link targets, unused front matter keys) is left out
-and reported, never dropped silently.
+thematic breaks, images inside running text, link targets, unused front matter
+keys) is left out and reported, never dropped silently.
+
+Notes: ``[^label]`` calls a note (the call stays in the text) and a
+``[^label]: text`` line defines it; lines indented four spaces (or a tab) after
+it, blank lines between them allowed, continue the note, so a note can hold
+several paragraphs. An image alone in its paragraph, ``![alt](path "caption")``,
+is a figure: the title attribute is its caption. Its path must be a file of
+the project (checked by :mod:`warraq.document.structure`); a URL is refused.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ from warraq.document.model import Omission
 from warraq.document.readers.draft import (
     Draft,
     RawBlock,
+    RawFigure,
     RawHeading,
     RawItem,
     RawList,
+    RawNote,
     RawParagraph,
     RawQuote,
 )
@@ -38,6 +47,10 @@ _ORDERED = re.compile(r"^(\s*)([0-9]{1,9}|[٠-٩]{1,9})([.)])(?:[ \t]+(.*))?$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*\S+.*$")  # [r]: http://x "title"
+_FIGURE = re.compile(r'^!\[([^\]]*)\]\(([^)\s]*)(?:\s+"([^"]*)")?\)$')
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$")
+_NOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
+_REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 _LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 
 FRONT_MATTER_KEYS = ("title", "author", "language", "lang")
@@ -54,6 +67,7 @@ class _Blocks:
 
     blocks: list[RawBlock] = field(default_factory=list)
     omitted: list[Omission] = field(default_factory=list)
+    notes: list[RawNote] = field(default_factory=list)
 
 
 def read_markdown(text: str, *, source: str, language: str) -> Draft:
@@ -64,6 +78,7 @@ def read_markdown(text: str, *, source: str, language: str) -> Draft:
     parsed = _parse([(n, line) for n, line in enumerate(lines, start=1)][body_start:], source)
     blocks = parsed.blocks
     omitted.extend(parsed.omitted)
+    notes = _check_notes(parsed, source, omitted)
 
     title = meta.get("title")
     title_line = 1 if title else 0
@@ -86,7 +101,68 @@ def read_markdown(text: str, *, source: str, language: str) -> Draft:
         title_line=title_line,
         author=meta.get("author"),
         language=meta.get("language") or meta.get("lang"),
+        notes=notes,
     )
+
+
+def _calls(blocks: list[RawBlock] | tuple[RawBlock, ...]) -> list[tuple[str, int]]:
+    """``(label, line)`` of every note call in ``blocks``, in reading order."""
+    calls: list[tuple[str, int]] = []
+    for block in blocks:
+        if isinstance(block, RawHeading | RawParagraph):
+            calls.extend((label, block.line) for label in _NOTE_CALL.findall(block.text))
+        elif isinstance(block, RawList):
+            for item in block.items:
+                calls.extend((label, item.line) for label in _NOTE_CALL.findall(item.text))
+        elif isinstance(block, RawQuote):
+            calls.extend(_calls(block.blocks))
+        elif isinstance(block, RawFigure):
+            texts = (block.alt, block.caption or "")
+            calls.extend(
+                (label, block.line) for text in texts for label in _NOTE_CALL.findall(text)
+            )
+    return calls
+
+
+def _check_notes(parsed: _Blocks, source: str, omitted: list[Omission]) -> tuple[RawNote, ...]:
+    """The notes in the order of their calls: each defined once and called once.
+
+    A note's body may call no other note.
+    """
+    defined: dict[str, RawNote] = {}
+    for note in parsed.notes:
+        if note.label in defined:
+            raise WarraqError(
+                f"{source}, line {note.line}: note [^{note.label}] is defined twice "
+                f"(also line {defined[note.label].line}); give each note its own label"
+            )
+        inner = _calls(note.blocks)
+        if inner:
+            raise WarraqError(
+                f"{source}, line {inner[0][1]}: note [^{note.label}] calls note "
+                f"[^{inner[0][0]}]; a note cannot call another note"
+            )
+        defined[note.label] = note
+    ordered: list[RawNote] = []
+    called: dict[str, int] = {}
+    for label, line in _calls(parsed.blocks):
+        if label in called:
+            raise WarraqError(
+                f"{source}, line {line}: note [^{label}] is called again (first on line "
+                f"{called[label]}); a note has one call, define a second note"
+            )
+        found = defined.get(label)
+        if found is None:
+            raise WarraqError(
+                f"{source}, line {line}: note [^{label}] is called but never defined; "
+                f"add a line '[^{label}]: the note' below the paragraph"
+            )
+        called[label] = line
+        ordered.append(found)
+    for note in parsed.notes:
+        if note.label not in called:
+            omitted.append(Omission(note.line, f"[^{note.label}]", "note never called"))
+    return tuple(ordered)
 
 
 def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str], int, list[Omission]]:
@@ -147,6 +223,8 @@ def _starts_block(line: str) -> bool:
     """True when ``line`` opens a block that interrupts a paragraph."""
     if _ATX.match(line) or _FENCE.match(line) or _BREAK.match(line) or _QUOTE.match(line):
         return True
+    if _NOTE_DEFINITION.match(line):
+        return True
     item = _list_marker(line)
     return item is not None and bool(item[3])
 
@@ -185,6 +263,8 @@ def _parse(lines: list[Line], source: str, depth: int = 0) -> _Blocks:
         elif _BREAK.match(line):
             out.omitted.append(Omission(number, line.strip(), "thematic break (no text)"))
             index += 1
+        elif _NOTE_DEFINITION.match(line):
+            index = _read_note(lines, index, out, source)
         elif _DEFINITION.match(line):
             out.omitted.append(Omission(number, line.strip(), "link reference definition"))
             index += 1
@@ -193,8 +273,43 @@ def _parse(lines: list[Line], source: str, depth: int = 0) -> _Blocks:
         elif _list_marker(line) is not None:
             index = _read_list(lines, index, out)
         else:
-            index = _read_paragraph(lines, index, out)
+            index = _read_paragraph(lines, index, out, source)
     return out
+
+
+def _read_note(lines: list[Line], index: int, out: _Blocks, source: str) -> int:
+    """A note definition and its continuation: indented lines, or a lazy paragraph line."""
+    number, line = lines[index]
+    definition = _NOTE_DEFINITION.match(line)
+    assert definition is not None
+    body: list[Line] = [(number, definition.group(2))]
+    index += 1
+    while index < len(lines):
+        line_number, text = lines[index]
+        if text.startswith(("    ", "\t")):
+            body.append((line_number, text[4:] if text.startswith("    ") else text[1:]))
+        elif not text.strip():
+            following = index + 1
+            while following < len(lines) and not lines[following][1].strip():
+                following += 1
+            if following == len(lines) or not lines[following][1].startswith(("    ", "\t")):
+                break
+            body.append((line_number, ""))
+        elif body[-1][1].strip() and not _starts_block(text):
+            body.append((line_number, text))  # lazy continuation of the note's paragraph
+        else:
+            break
+        index += 1
+    parsed = _parse(body, source)
+    out.omitted.extend(parsed.omitted)
+    out.notes.extend(parsed.notes)
+    if not parsed.blocks:
+        raise WarraqError(
+            f"{source}, line {number}: note [^{definition.group(1)}] is empty; "
+            "write its text after the colon"
+        )
+    out.notes.append(RawNote(definition.group(1), tuple(parsed.blocks), number))
+    return index
 
 
 def _skip_fence(lines: list[Line], index: int, out: _Blocks) -> int:
@@ -230,6 +345,7 @@ def _read_quote(lines: list[Line], index: int, out: _Blocks, source: str, depth:
         index += 1
     parsed = _parse(inner, source, depth)
     out.omitted.extend(parsed.omitted)
+    out.notes.extend(parsed.notes)
     if parsed.blocks:
         out.blocks.append(RawQuote(tuple(parsed.blocks), start_line))
     return index
@@ -289,7 +405,7 @@ def _read_list(lines: list[Line], index: int, out: _Blocks) -> int:
     return index
 
 
-def _read_paragraph(lines: list[Line], index: int, out: _Blocks) -> int:
+def _read_paragraph(lines: list[Line], index: int, out: _Blocks, source: str) -> int:
     start_line = lines[index][0]
     parts: list[str] = []
     while index < len(lines):
@@ -306,10 +422,31 @@ def _read_paragraph(lines: list[Line], index: int, out: _Blocks) -> int:
             break
         parts.append(line.strip().removesuffix("\\"))
         index += 1
+    figure = _FIGURE.match(normalise_spaces(" ".join(parts)))
+    if figure is not None:
+        out.blocks.append(_figure(figure, start_line, source))
+        return index
     text = _inline(" ".join(parts), start_line, out)
     if text:
         out.blocks.append(RawParagraph(text, start_line))
     return index
+
+
+def _figure(match: re.Match[str], line: int, source: str) -> RawFigure:
+    alt, path, title = match.group(1), match.group(2), match.group(3)
+    if _REMOTE.match(path):
+        raise WarraqError(
+            f"{source}, line {line}: image {path} is not a file of the project; "
+            "download it into the project and give its relative path"
+        )
+    if not path:
+        raise WarraqError(f"{source}, line {line}: image without a path; write ![alt](path)")
+    if not normalise_spaces(alt):
+        raise WarraqError(
+            f"{source}, line {line}: image {path} has no alt text; describe it in ![...]"
+        )
+    caption = normalise_spaces(title) if title else None
+    return RawFigure(path, normalise_spaces(alt), caption or None, line)
 
 
 def _inline(text: str, line: int, out: _Blocks) -> str:
@@ -326,3 +463,28 @@ def _inline(text: str, line: int, out: _Blocks) -> str:
     text = _IMAGE.sub(drop_image, text)
     text = _LINK.sub(drop_link, text)
     return normalise_spaces(text)
+
+
+def read_note_definitions(text: str, *, source: str) -> tuple[RawNote, ...]:
+    """A notes file: ``[^label]: text`` definitions only (a translator's notes)."""
+    parsed = _parse([(n, line) for n, line in enumerate(text.split("\n"), start=1)], source)
+    if parsed.blocks:
+        raise WarraqError(
+            f"{source}, line {_first_line(parsed.blocks[0])}: a notes file holds only note "
+            "definitions '[^label]: text' (continuation lines indented four spaces)"
+        )
+    seen: dict[str, int] = {}
+    for note in parsed.notes:
+        if note.label in seen:
+            raise WarraqError(
+                f"{source}, line {note.line}: note [^{note.label}] is defined twice "
+                f"(also line {seen[note.label]}); give each note its own label"
+            )
+        if _calls(note.blocks):
+            raise WarraqError(f"{source}, line {note.line}: a note cannot call another note")
+        seen[note.label] = note.line
+    return tuple(parsed.notes)
+
+
+def _first_line(block: RawBlock) -> int:
+    return block.line

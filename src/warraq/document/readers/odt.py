@@ -14,11 +14,13 @@ from typing import Any
 from warraq.document.readers.blocks import (
     Collected,
     Para,
+    call_mark,
     collected_draft,
+    restore_calls,
 )
 from warraq.document.readers.docx import HEADING_NAMES, QUOTE_NAMES, TITLE_NAMES
-from warraq.document.readers.draft import Draft
-from warraq.document.readers.emphasis import Run, runs_to_markup
+from warraq.document.readers.draft import Draft, RawNote, RawParagraph
+from warraq.document.readers.emphasis import Run, escape, runs_to_markup
 from warraq.document.text import normalise_spaces
 from warraq.errors import WarraqError
 
@@ -90,6 +92,7 @@ class _Reader:
     def __init__(self, styles: _Styles) -> None:
         self.styles = styles
         self.out = Collected()
+        self.called: list[RawNote] = []  # footnotes and endnotes, in the order of their calls
         self.line = 0
 
     def body(self, container: Any, list_info: tuple[str, int] | None = None) -> None:
@@ -128,6 +131,7 @@ class _Reader:
         runs: list[Run] = []
         self.inline(p, runs, line, False, False)
         text, dropped = runs_to_markup(runs)
+        text = restore_calls(text)
         if dropped:
             self.out.leave_out(line, text, "emphasis where differently formatted runs meet")
         if not text:
@@ -172,8 +176,23 @@ class _Reader:
             elif tag == TEXT + "note":
                 kind = child.get(TEXT + "note-class", "footnote")
                 body = child.find(TEXT + "note-body")
-                note = "".join(body.itertext()) if body is not None else ""
-                self.out.leave_out(line, note, f"{kind} (notes are not in the model yet)")
+                paragraphs = [
+                    normalise_spaces("".join(p.itertext()))
+                    for p in (body.iter(TEXT + "p") if body is not None else ())
+                ]
+                paragraphs = [p for p in paragraphs if p]
+                if paragraphs:
+                    citation = child.find(TEXT + "note-citation")
+                    cited = "".join(citation.itertext()) if citation is not None else ""
+                    label = normalise_spaces(cited).replace(" ", "") or str(len(self.called) + 1)
+                    label = label if kind == "footnote" else f"e{label}"
+                    while any(note.label == label for note in self.called):
+                        label += "'"
+                    notes_body = tuple(RawParagraph(escape(p), line) for p in paragraphs)
+                    self.called.append(RawNote(label, notes_body, line))
+                    runs.append(Run(call_mark(label), bold, italic))
+                else:
+                    self.out.leave_out(line, "", f"empty {kind}")
             elif tag == OFFICE + "annotation":
                 self.out.leave_out(
                     line, "".join(child.itertext()), "comment (not part of the text)"
@@ -245,4 +264,5 @@ def read_odt(path: Path, *, source: str, language: str) -> Draft:
         title=field(DC + "title"),
         author=field(DC + "creator") or field(META + "initial-creator"),
         language=field(DC + "language"),
+        notes=tuple(reader.called),
     )

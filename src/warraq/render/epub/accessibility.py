@@ -37,10 +37,21 @@ def plan_accessibility(
         ]
     else:
         summary = [f"The {target} translation of a text written in {source}."]
-    summary.append(
-        "The text is reflowable, with no images, audio or video. Every passage is marked "
-        "with its language and direction, so that text-to-speech can switch voices."
-    )
+    figures = len(view.figures)
+    if figures:
+        summary.append(
+            f"The text is reflowable, with {figures} image{'s' if figures > 1 else ''}, each "
+            "with a text alternative and a caption where the author gave one; no audio or "
+            "video. Every passage is marked with its language and direction, so that "
+            "text-to-speech can switch voices."
+        )
+    else:
+        summary.append(
+            "The text is reflowable, with no images, audio or video. Every passage is marked "
+            "with its language and direction, so that text-to-speech can switch voices."
+        )
+    if view.notes:
+        summary.append("Notes are linked from their calls and link back to them.")
     summary.append(
         "Headings give the structure, and the table of contents is in "
         + (f"both {source} and {target}." if bilingual else f"{target}.")
@@ -67,13 +78,14 @@ def plan_accessibility(
             "software that made this edition, from the design and tests of its theme; "
             "no independent evaluator has reviewed it."
         )
+    features = ["displayTransformability", "readingOrder", "structuralNavigation"]
+    features.append("tableOfContents")
+    if figures:
+        features.append("alternativeText")
     return Accessibility(
-        features=(
-            "displayTransformability",
-            "readingOrder",
-            "structuralNavigation",
-            "tableOfContents",
-        ),
+        modes=("textual", "visual") if figures else ("textual",),
+        sufficient=("textual",),
+        features=tuple(sorted(features)),
         summary=" ".join(summary),
         conformance=conformance,
         certified_by=certified_by,

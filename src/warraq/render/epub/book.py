@@ -9,7 +9,7 @@ from typing import Literal
 from markupsafe import Markup
 
 from warraq.document.text import text_direction
-from warraq.render.view import EditionView, Row, Side
+from warraq.render.view import EditionView, NoteView, Row, Side
 
 _RLI, _LRI, _PDI = "\u2067", "\u2066", "\u2069"
 
@@ -61,6 +61,7 @@ class Chapter:
     nodes: tuple[Node, ...]
     title: str
     titlepage: bool = False
+    notes: tuple[NoteView, ...] = ()  # the notes its rows call: asides after the text
 
     @property
     def href(self) -> str:
@@ -98,6 +99,8 @@ class Accessibility:
     summary: str
     conformance: str | None
     certified_by: str | None
+    modes: tuple[str, ...] = ("textual",)  # schema:accessMode
+    sufficient: tuple[str, ...] = ("textual",)  # schema:accessModeSufficient, each a set
 
 
 @dataclass(frozen=True, slots=True)

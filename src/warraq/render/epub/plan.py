@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from warraq.document.model import Block, Document, ListBlock, Quote
 from warraq.document.text import has_arabic, has_latin, text_direction
@@ -17,7 +17,7 @@ from warraq.render.epub.book import (
     Text,
 )
 from warraq.render.job import EditionJob
-from warraq.render.view import EditionView, Row
+from warraq.render.view import EditionView, NoteView, Row
 from warraq.render.words import WORDS, word
 
 # Identifiers are UUIDs derived from the edition's name, under this namespace.
@@ -150,13 +150,23 @@ def plan_chapters(
         else:
             groups[-1].append(row)
     title_side = next((side for side in view.title if side.language == language), view.title[0])
-    chapters = [Chapter("front", None, _nest(groups[0], contexts), title_side.text, True)]
+
+    def notes(rows: list[Row]) -> tuple[NoteView, ...]:
+        called = [note for row in rows for note in row.notes]
+        if not bilingual:  # only the translation is printed
+            return tuple(note for note in called if note.side == "target")
+        return tuple(sorted(called, key=lambda note: note.side != "source"))
+
+    front = Chapter("front", None, _nest(groups[0], contexts), title_side.text, True)
+    chapters = [replace(front, notes=notes(groups[0]))]
     for rows in groups[1:]:
         heading = rows[0]
         side = heading.source if heading.source.language == language else heading.target
         if not bilingual:
             side = heading.target
-        chapters.append(Chapter(heading.id, heading, _nest(rows[1:], contexts), side.text))
+        chapters.append(
+            Chapter(heading.id, heading, _nest(rows[1:], contexts), side.text, notes=notes(rows))
+        )
     return tuple(chapters)
 
 

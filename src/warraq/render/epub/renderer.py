@@ -72,6 +72,9 @@ def render_epub(job: EditionJob) -> bytes:
     }
     for font in fonts:
         files[f"EPUB/{font.href}"] = font.data
+    for figure in view.figures:
+        if figure.file is not None:
+            files[f"EPUB/{figure.href}"] = figure.file.read_bytes()
     return zip_epub(files, zip_time(job))
 
 

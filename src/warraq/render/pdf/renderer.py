@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from warraq.config import length_mm
+from warraq.document.structure import figure_path
 from warraq.errors import WarraqError
 from warraq.render.fonts import find_faces
 from warraq.render.job import EditionJob
@@ -69,9 +70,10 @@ def render_pdf(job: EditionJob) -> bytes:
 
     html, base = render_html(job)
     templates = job.project.path(job.project.templates_dir).resolve()
+    images = [figure_path(job.project, job.document_config, f) for f in job.document.figures()]
     fetcher = make_fetcher(
         roots=(templates, THEME_DIR),
-        files=(face.path for face in font_faces(find_faces())),
+        files=[*(face.path for face in font_faces(find_faces())), *images],
         overlay=(templates, THEME_DIR),
     )
     options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
