@@ -162,6 +162,12 @@ trim = "A5"
 formats = ["pdf", "epub"]
 
 [[editions]]
+name = "interleaved"
+layout = "interleaved"
+trim = "A5"
+formats = ["pdf", "epub"]
+
+[[editions]]
 name = "french"
 layout = "translation-only"
 trim = "A5"
