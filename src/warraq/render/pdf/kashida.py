@@ -28,6 +28,7 @@ it, and ``warraq check --outputs`` ignores it in the text it extracts.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -244,9 +245,13 @@ def _elongate(element: Any, counts: dict[int, int]) -> list[tuple[Any, str, str]
     return changed
 
 
-def plan(document: Any) -> dict[int, tuple[Any, dict[int, int], int]]:
+Plans = dict[int, tuple[Any, dict[int, int], int]]
+"""Per justified Arabic block (by element id): its element, tatweel per word, its line count."""
+
+
+def plan(document: Any) -> Plans:
     """For each justified Arabic block: its element, tatweel per word, and its line count."""
-    plans: dict[int, tuple[Any, dict[int, int], int]] = {}
+    plans: Plans = {}
     wideners: dict[int, Callable[[str, int], float]] = {}
     for paragraph in _paragraphs(document):
         all_words = _WORD.findall("".join(paragraph.element.itertext()))
@@ -269,15 +274,14 @@ def plan(document: Any) -> dict[int, tuple[Any, dict[int, int], int]]:
     return plans
 
 
-def justify(render: Callable[[], Any], document: Any) -> tuple[Any, int]:
-    """Lay ``document`` out again with kashida; the new document and the tatweel inserted.
+def justify(render: Callable[[], Any], plans: Plans) -> tuple[Any, int]:
+    """Lay the book out again with the tatweel of ``plans``; the document and tatweel inserted.
 
     ``render`` lays the (edited) HTML tree out again. A block whose line count
-    changes is restored and the document laid out once more.
+    changes is restored and the book laid out once more. The caller drops the
+    layout ``plans`` came from first: two layouts of a long book at once would
+    double the memory.
     """
-    plans = plan(document)
-    if not plans:
-        return document, 0
     edits = {key: _elongate(element, counts) for key, (element, counts, _) in plans.items()}
     document = render()
     lines = {id(p.element): len(p.lines) for p in _paragraphs(document)}
@@ -286,6 +290,8 @@ def justify(render: Callable[[], Any], document: Any) -> tuple[Any, int]:
         for node, attribute, before in edits.pop(key):
             setattr(node, attribute, before)
     if moved:
+        document = None
+        gc.collect()
         document = render()
     inserted = sum(sum(plans[key][1].values()) for key in edits)
     return document, inserted

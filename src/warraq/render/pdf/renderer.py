@@ -22,6 +22,7 @@ from warraq.render.pdf.context import (
 from warraq.render.pdf.faces import css_string, font_faces
 from warraq.render.pdf.fetcher import make_fetcher
 from warraq.render.pdf.kashida import justify
+from warraq.render.pdf.kashida import plan as plan_kashida
 from warraq.render.pdf.passes import (
     MAX_LAYOUT_PASSES,
     forced_breaks_css,
@@ -91,7 +92,11 @@ def render_pdf(job: EditionJob) -> bytes:
         document = source.render(stylesheets=[CSS(string=forced_breaks_css(breaks))], **options)
     if job.edition.arabic_justification == "kashida":
         stylesheets = [CSS(string=forced_breaks_css(breaks))] if breaks else []
-        document, _ = justify(lambda: source.render(stylesheets=stylesheets, **options), document)
+        plans = plan_kashida(document)
+        if plans:
+            document = None  # one layout in memory at a time
+            gc.collect()
+            document, _ = justify(lambda: source.render(stylesheets=stylesheets, **options), plans)
     # Layout leaves its discarded boxes in reference cycles (some 35 MB on a
     # 300-page book) that Python frees only at its next full collection; freeing
     # them now lets writing the PDF reuse that memory instead of adding to it.
