@@ -72,6 +72,11 @@ def _fonts_digest() -> str:
     return digest.hexdigest()
 
 
+def environment_digest() -> str:
+    """A digest of warraq's code and theme and of the fonts: what no HTML shows."""
+    return f"{_code_digest()}:{_fonts_digest()}"
+
+
 def job_digest(job: EditionJob) -> str:
     """A digest of every input of ``job``."""
     project = job.project
@@ -95,6 +100,7 @@ def job_digest(job: EditionJob) -> str:
         job.timestamp.isoformat() if job.timestamp else None,
         job.draft,
         job.pdf_variant,
+        job.chunked,
     )
     digest.add("settings", repr(settings).encode())
     return digest.hexdigest()
