@@ -19,6 +19,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -53,6 +54,10 @@ MAX_DECODING_LENGTH = 48
 The sample's segments, as the engine gets them, are 36 tokens long at the
 median (63 at most), and a translation is about as long as its source.
 """
+
+
+PARTS = ("sample", "book", "chunks", "translation")
+"""The benchmark's parts, for ``--only``: 1-3, 4, 6 and 5."""
 
 
 class BenchError(Exception):
@@ -550,6 +555,153 @@ def bench_book(report: Report, folder: Path, pages: int) -> None:
     )
 
 
+# 6: chunked PDF ------------------------------------------------------------------------
+
+TARGET_CHUNKED_RATIO = 0.65
+TARGET_CHUNKED_EDIT = 0.15
+TARGET_CHUNKED_PEAK_MB = 200.0
+_CHUNK_TIMES = re.compile(
+    r"(\d+) of (\d+) chunks typeset, ([\d.]+) s in all, the longest ([\d.]+) s"
+)
+
+
+def _chunk_times(output: str) -> tuple[int, float, float]:
+    """(chunks typeset, seconds in all, longest) from a chunked build's report."""
+    match = _CHUNK_TIMES.search(output)
+    if match is None:
+        return 0, 0.0, 0.0
+    return int(match.group(1)), float(match.group(3)), float(match.group(4))
+
+
+def bench_chunks(report: Report, folder: Path, pages: int) -> None:
+    """Chunked PDF (``--chunks``): cold builds on 1 and 2 processes, an edit, against WeasyPrint."""
+    say(f"[6] chunked PDF of the {pages}-page book (--chunks)")
+    book = generate_book(folder / "chunks-book", pages)
+    root = book.root
+    html = folder / "chunks-book.html"
+    base = book_html(book, html)
+    document = load_project(root).documents[0].name
+    output = root / "build" / f"{document}.ar-en.pdf"
+    cache = root / "build" / ".warraq-chunks"
+    catalog = root / "locales" / "en" / "LC_MESSAGES" / f"{document}.po"
+    chunked = ("build", "--format", "pdf", "--to", "en", "--chunks")
+    cold2: list[Measured] = []
+    cold1: list[Measured] = []
+    raw: list[Measured] = []
+    edit: list[Measured] = []
+    times: list[tuple[int, float, float]] = []
+    edited_chapters: list[int] = []
+    for run in range(1, report.runs + 1):
+        shutil.rmtree(cache, ignore_errors=True)
+        output.unlink(missing_ok=True)
+        cold2.append(run_measured(warraq(*chunked, "--jobs", "2"), root))
+        raw.append(
+            run_measured(
+                [
+                    sys.executable,
+                    str(REPO / "benchmarks" / "raw_pdf.py"),
+                    str(html),
+                    base,
+                    str(root),
+                    str(folder / "raw.pdf"),
+                ],
+                root,
+            )
+        )
+        # One sentence of one chapter edited (another chapter each run): its translation.
+        text = catalog.read_text(encoding="utf-8")
+        chapter = 3 + 7 * (run - 1)
+        pattern = rf'(msgstr "\({chapter}-5\) [^"]*)\."'
+        edited = re.sub(pattern, r'\1, indeed."', text, count=1)
+        if edited == text:
+            raise BenchError(f"no sentence (chapter {chapter}) to edit in {catalog}")
+        catalog.write_text(edited, encoding="utf-8")
+        edit.append(run_measured(warraq(*chunked, "--jobs", "2"), root))
+        typeset = re.findall(r"typesetting chapter (\d+)/", edit[-1].stdout)
+        if typeset != [str(chapter)]:
+            raise BenchError(f"edit in chapter {chapter}: typeset chapters {typeset}")
+        edited_chapters.append(chapter)
+        shutil.rmtree(cache, ignore_errors=True)
+        output.unlink(missing_ok=True)
+        cold1.append(run_measured(warraq(*chunked, "--jobs", "1"), root))
+        times.append(_chunk_times(cold1[-1].stdout))
+        say(
+            f"  run {run}/{report.runs}: cold --jobs 2 {cold2[-1].seconds:.1f} s "
+            f"({cold2[-1].peak_mb:.0f} MiB), WeasyPrint alone {raw[-1].seconds:.1f} s, "
+            f"edit (chapter {chapter}) {edit[-1].seconds:.1f} s, "
+            f"cold --jobs 1 {cold1[-1].seconds:.1f} s"
+        )
+    report.details["chunks"] = {
+        "pdf_pages": count_pages(output),
+        "pdf_kb": output.stat().st_size / 1024,
+        "raw_pdf_kb": (folder / "raw.pdf").stat().st_size / 1024,
+        "chunk_times": times,
+        "edited_chapters": edited_chapters,
+    }
+    ratio = [c.seconds / r.seconds for c, r in zip(cold2, raw, strict=True)]
+    report.add(
+        Figure(
+            "6",
+            "chunked: pages (PyMuPDF)",
+            "pages",
+            [count_pages(output)],
+            note=f"{output.stat().st_size / 1024:.0f} KB, WeasyPrint alone "
+            f"{(folder / 'raw.pdf').stat().st_size / 1024:.0f} KB",
+        )
+    )
+    report.add(Figure("6", "chunked: full build, --jobs 2", "s", [m.seconds for m in cold2]))
+    report.add(Figure("6", "chunked: full build, --jobs 1", "s", [m.seconds for m in cold1]))
+    report.add(Figure("6", "chunked: WeasyPrint alone, same book", "s", [m.seconds for m in raw]))
+    report.add(
+        Figure(
+            "6",
+            "chunked: full build --jobs 2 / WeasyPrint alone",
+            "ratio",
+            ratio,
+            target=f"<= {TARGET_CHUNKED_RATIO}",
+            passed=statistics.median(ratio) <= TARGET_CHUNKED_RATIO,
+        )
+    )
+    edits = [e.seconds / c.seconds for e, c in zip(edit, cold2, strict=True)]
+    report.add(Figure("6", "chunked: 1 sentence edited, rebuild", "s", [m.seconds for m in edit]))
+    report.add(
+        Figure(
+            "6",
+            "chunked: 1 sentence edited / full build",
+            "ratio",
+            edits,
+            target=f"<= {TARGET_CHUNKED_EDIT}",
+            passed=statistics.median(edits) <= TARGET_CHUNKED_EDIT,
+        )
+    )
+    peak = [m.peak_mb for m in (*cold2, *cold1, *edit)]
+    report.add(
+        Figure(
+            "6",
+            "chunked: peak RSS of the largest process",
+            "MiB",
+            peak,
+            target=f"<= {TARGET_CHUNKED_PEAK_MB:g} MiB",
+            passed=max(peak) <= TARGET_CHUNKED_PEAK_MB,
+            value=max(peak),
+        )
+    )
+    report.add(Figure("6", "chunked: typesetting, sum of chunk times", "s", [t[1] for t in times]))
+    report.add(Figure("6", "chunked: typesetting, longest chunk", "s", [t[2] for t in times]))
+    overhead = [c.seconds - t[1] for c, t in zip(cold1, times, strict=True)]
+    for cores in (4, 8):
+        projected = [o + max(t[1] / cores, t[2]) for o, t in zip(overhead, times, strict=True)]
+        report.add(
+            Figure(
+                "6",
+                f"chunked: projected full build on {cores} cores",
+                "s",
+                projected,
+                note="--jobs 1 wall time less its chunk times, plus max(sum / cores, longest)",
+            )
+        )
+
+
 # 5: translation ------------------------------------------------------------------------
 
 
@@ -650,12 +802,19 @@ def run_all(options: argparse.Namespace) -> Report:
     try:
         report.load["start"] = load_average()
         say(f"load average at start: {report.load['start']}")
-        full = bench_sample(report, folder)
-        bench_edit(report, folder, full)
-        report.load["book"] = load_average()
-        bench_book(report, folder, options.pages)
-        report.load["translation"] = load_average()
-        bench_translation(report, folder)
+        parts = set(options.only or PARTS)
+        if "sample" in parts:
+            full = bench_sample(report, folder)
+            bench_edit(report, folder, full)
+        if "book" in parts:
+            report.load["book"] = load_average()
+            bench_book(report, folder, options.pages)
+        if "chunks" in parts:
+            report.load["chunks"] = load_average()
+            bench_chunks(report, folder, options.pages)
+        if "translation" in parts:
+            report.load["translation"] = load_average()
+            bench_translation(report, folder)
         report.load["end"] = load_average()
     finally:
         if options.keep:
@@ -682,6 +841,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=300, help="pages of the long book")
     parser.add_argument("--json", type=Path, default=REPO / "build" / "bench.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="run only this part (repeatable; default: all of them)",
+    )
     options = parser.parse_args(argv)
     if options.runs < 1:
         parser.error("--runs must be at least 1")

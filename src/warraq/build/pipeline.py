@@ -239,7 +239,7 @@ def render_chunked_jobs(
         max_workers=count, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
 
-        def typeset_all(tasks: Sequence[Task]) -> list[bytes]:
+        def typeset_all(tasks: Sequence[Task]) -> list[tuple[bytes, float]]:
             futures = [pool.submit(typeset_task, task) for task in tasks]
             try:
                 return [future.result() for future in futures]

@@ -51,7 +51,9 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +71,9 @@ MAX_ROUNDS = 6
 
 _CHARS_PER_PAGE = 2050
 """Characters of text a page, for a first guess at unmeasured chunks (the benchmark's book)."""
+_ENTRIES_PER_PAGE = 8.5
+"""Contents entries a page, for a first guess at the front matter's length: the theme's
+contents (one bilingual row an entry, wrapped) after the title page and imprint."""
 
 _TARGET_COUNTER = re.compile(
     r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*(,\s*[A-Za-z-]+\s*)?\)"
@@ -89,18 +94,20 @@ class Task:
     css: str
 
 
-Typeset = Callable[[Sequence[Task]], list[bytes]]
-"""``typeset(tasks) -> pdfs``: typeset every task (in parallel processes or not), in order."""
+Typeset = Callable[[Sequence[Task]], list[tuple[bytes, float]]]
+"""``typeset(tasks) -> [(pdf, seconds)]``: typeset every task (in processes or not), in order."""
 
 
-def typeset_task(task: Task) -> bytes:
-    """Typeset one chunk (in a worker process): its PDF bytes."""
+def typeset_task(task: Task) -> tuple[bytes, float]:
+    """Typeset one chunk (in a worker process): its PDF bytes and the seconds it took."""
     from warraq.render.pdf.renderer import typeset
 
-    return typeset(task.html, task.base, task.templates, task.variant, task.name, (task.css,))
+    started = time.perf_counter()
+    data = typeset(task.html, task.base, task.templates, task.variant, task.name, (task.css,))
+    return data, time.perf_counter() - started
 
 
-def typeset_here(tasks: Sequence[Task]) -> list[bytes]:
+def typeset_here(tasks: Sequence[Task]) -> list[tuple[bytes, float]]:
     """Typeset ``tasks`` one after the other in this process."""
     return [typeset_task(task) for task in tasks]
 
@@ -403,9 +410,12 @@ def render_chunked(
     }
     sizes = [sum(len("".join(e.itertext())) for e in chunk.content) for chunk in book.chunks]
     front_pages: int | None = cache.counts.get(front_key)
+    entries = {a.get("href") for element in book.front for a in element.iter("a")}
+    front_guess = 2 + math.ceil(len(entries) / _ENTRIES_PER_PAGE)
     done: dict[int, tuple[int, Piece]] = {}  # chunk -> (first page typeset at, result)
     front: tuple[dict[str, int], Piece] | None = None
     total = len(book.chunks)
+    seconds: list[float] = []
 
     def task(index: int, first: int) -> tuple[str, Task]:
         lead = 0 if index == 0 else (1 if first % 2 == 0 else 2)
@@ -416,7 +426,7 @@ def render_chunked(
         )
 
     for _ in range(MAX_ROUNDS + 2 * total):
-        guess = front_pages if front_pages is not None else 4
+        guess = front_pages if front_pages is not None else front_guess
         first = guess + 1 + guess % 2  # the text starts on a recto
         starts: list[int] = []
         exact = front_pages is not None
@@ -476,7 +486,8 @@ def render_chunked(
                     + f" from page {starts[index]}"
                 )
         results = typeset_all([w[2] for w in wanted])
-        for (index, digest, _task), pdf in zip(wanted, results, strict=True):
+        seconds.extend(took for _, took in results)
+        for (index, digest, _task), (pdf, _took) in zip(wanted, results, strict=True):
             result = cache.put(digest, pdf)
             if index == -1:
                 front = (pages, result)
@@ -492,6 +503,13 @@ def render_chunked(
     data = assemble(front[1].pdf, [(done[i][1].pdf, _lead(i, done[i][0])) for i in range(total)])
     cache.counts = {key: cache.counts[key] for key in [*contents, front_key] if key in cache.counts}
     cache.save()
+    if seconds:
+        report(
+            f"{job.output.name}: {len(seconds)} of {total + 1} chunks typeset, "
+            f"{sum(seconds):.2f} s in all, the longest {max(seconds):.2f} s"
+        )
+    else:
+        report(f"{job.output.name}: all {total + 1} chunks reused")
     return data
 
 
