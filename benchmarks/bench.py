@@ -561,7 +561,7 @@ TARGET_CHUNKED_RATIO = 0.65
 TARGET_CHUNKED_EDIT = 0.15
 TARGET_CHUNKED_PEAK_MB = 200.0
 _CHUNK_TIMES = re.compile(
-    r"(\d+) of (\d+) chunks typeset, ([\d.]+) s in all, the longest ([\d.]+) s"
+    r"(\d+) chunks typeset \(the book has (\d+)\), ([\d.]+) s in all, the longest ([\d.]+) s"
 )
 
 

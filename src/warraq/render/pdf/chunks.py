@@ -437,7 +437,7 @@ def render_chunked(
             if index in measured:
                 first += measured[index]
             else:
-                first += max(1, round(sizes[index] / _CHARS_PER_PAGE))
+                first += max(1, math.ceil(sizes[index] / _CHARS_PER_PAGE))
                 exact = False
         pages = _page_numbers(done, starts)
         body: list[tuple[int, str, Task]] = []
@@ -505,7 +505,7 @@ def render_chunked(
     cache.save()
     if seconds:
         report(
-            f"{job.output.name}: {len(seconds)} of {total + 1} chunks typeset, "
+            f"{job.output.name}: {len(seconds)} chunks typeset (the book has {total + 1}), "
             f"{sum(seconds):.2f} s in all, the longest {max(seconds):.2f} s"
         )
     else:
