@@ -223,10 +223,10 @@ def render_chunked_jobs(
     from warraq.render.pdf.chunks import Task, render_chunked, typeset_here, typeset_task
 
     count = workers or os.cpu_count() or 1
-    salt = environment_digest()
     if count <= 1:
         for job in jobs:
             started = time.perf_counter()
+            salt = environment_digest(job.project)
             data = render_chunked(job, salt, typeset_here, parallel=False, report=report)
             write_bytes_atomic(job.output, data)
             yield job.output, len(data), time.perf_counter() - started
@@ -250,6 +250,7 @@ def render_chunked_jobs(
 
         for job in jobs:
             started = time.perf_counter()
+            salt = environment_digest(job.project)
             data = render_chunked(job, salt, typeset_all, parallel=True, report=report)
             write_bytes_atomic(job.output, data)
             yield job.output, len(data), time.perf_counter() - started

@@ -17,6 +17,7 @@ from typing import Any
 
 from warraq import __version__
 from warraq.catalogs import catalog_path
+from warraq.config import Project
 from warraq.render.fonts import find_faces
 from warraq.render.job import EditionJob
 from warraq.render.templates import THEME_DIR
@@ -72,9 +73,14 @@ def _fonts_digest() -> str:
     return digest.hexdigest()
 
 
-def environment_digest() -> str:
-    """A digest of warraq's code and theme and of the fonts: what no HTML shows."""
-    return f"{_code_digest()}:{_fonts_digest()}"
+def environment_digest(project: Project) -> str:
+    """A digest of what an edition's HTML does not show: warraq's code and theme, the
+    fonts and the files of the project's templates folder (images a stylesheet uses)."""
+    digest = _Digest()
+    digest.add("code", _code_digest().encode())
+    digest.add("fonts", _fonts_digest().encode())
+    digest.add_tree("templates", project.path(project.templates_dir))
+    return digest.hexdigest()
 
 
 def job_digest(job: EditionJob) -> str:

@@ -574,7 +574,7 @@ def assemble(front: bytes, chunks: Sequence[tuple[bytes, int]]) -> bytes:
             names[name] = pikepdf.Array([out.pages[number].obj, *rest])
         out.Root.Names = pikepdf.Dictionary(Dests=names.obj)
     buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True)
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     out.close()
     for source in sources:
         source.close()
