@@ -122,6 +122,20 @@ def _contents_numbers(path: Path, pages: int) -> tuple[list[int], set[int]]:
     return printed, linked
 
 
+def _font_programs(path: Path) -> set[tuple[int, int]]:
+    """The embedded font files of a PDF (one a face when subsets are merged)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return {
+            obj[key].objgen
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"
+            for key in ("/FontFile2", "/FontFile3")
+            if key in obj
+        }
+
+
 @pytest.mark.slow
 def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
     book = generate_book(tmp_path / "book", pages=30)
@@ -157,6 +171,7 @@ def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
         one_pages, chunked_pages = a.page_count, b.page_count
         one_toc, toc = a.get_toc(), b.get_toc()
         fonts = {font[3] for page in b for font in page.get_fonts()}
+        one_fonts = {font[3] for page in a for font in page.get_fonts()}
     assert 30 <= one_pages <= 45
     # Each chapter starts on a new page: at most one page more per chapter.
     assert one_pages <= chunked_pages <= one_pages + book.chapters
@@ -166,6 +181,7 @@ def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
     ]
     assert all(page >= 1 for _, _, page in toc)
     assert any(re.search(r"Amiri", font) for font in fonts)
+    assert len(_font_programs(chunked)) == len(_font_programs(one)) == len(one_fonts)
     # The same text in the same order (page furniture and numbers aside).
     assert _body_text(chunked, top * pt, bottom * pt) == _body_text(one, top * pt, bottom * pt)
     # The contents print the page each of its links goes to, and that is the bookmark's page.
@@ -212,6 +228,7 @@ def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
     assert {p.suffix for p in (tmp_path / "chunked" / CACHE_DIR / chunked.name).iterdir()} == {
         ".pdf",
         ".json",
+        ".font",
     }
     # warraq check --outputs finds every segment in the assembled PDF.
     shutil.copytree(tmp_path / "chunked", book.root / "build", dirs_exist_ok=True)

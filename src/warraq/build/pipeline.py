@@ -220,17 +220,11 @@ def render_chunked_jobs(
     if not jobs:
         return
     from warraq.build.state import environment_digest
-    from warraq.render.pdf.chunks import Task, render_chunked, typeset_here, typeset_task
+    from warraq.render.pdf.chunks import Task, render_chunked, typeset_task
 
+    # Even on one process the chapters are typeset in a worker: the build's own
+    # process holds the whole book, and a layout on top of it would add the two.
     count = workers or os.cpu_count() or 1
-    if count <= 1:
-        for job in jobs:
-            started = time.perf_counter()
-            salt = environment_digest(job.project)
-            data = render_chunked(job, salt, typeset_here, parallel=False, report=report)
-            write_bytes_atomic(job.output, data)
-            yield job.output, len(data), time.perf_counter() - started
-        return
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
         preload({"pdf"})  # forked workers inherit the imports
@@ -238,6 +232,7 @@ def render_chunked_jobs(
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
+        pool.submit(os.getpid).result()  # fork the workers now, before the book's HTML exists
 
         def typeset_all(tasks: Sequence[Task]) -> list[tuple[bytes, float]]:
             futures = [pool.submit(typeset_task, task) for task in tasks]
@@ -251,7 +246,7 @@ def render_chunked_jobs(
         for job in jobs:
             started = time.perf_counter()
             salt = environment_digest(job.project)
-            data = render_chunked(job, salt, typeset_all, parallel=True, report=report)
+            data = render_chunked(job, salt, typeset_all, parallel=count > 1, report=report)
             write_bytes_atomic(job.output, data)
             yield job.output, len(data), time.perf_counter() - started
 

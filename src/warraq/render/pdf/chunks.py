@@ -360,13 +360,26 @@ class Cache:
         self.used.add(digest)
         return Piece(pdf, pages, anchors)
 
+    def font(self, path: Path, glyphs: frozenset[int]) -> bytes:
+        """The subset of ``path`` with ``glyphs`` (ids kept), made once and kept."""
+        digest = _digest(str(path), ",".join(map(str, sorted(glyphs))))
+        self.used.add(digest)
+        cached = self.folder / f"{digest}.font"
+        try:
+            return cached.read_bytes()
+        except FileNotFoundError:
+            data = subset_glyphs(path, glyphs)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(cached, data)
+            return data
+
     def save(self) -> None:
         """Record the page counts and drop the chunks this build did not use."""
         if not self.folder.is_dir():
             return
         write_text_atomic(self.folder / "counts.json", json.dumps(self.counts, sort_keys=True))
         for path in self.folder.iterdir():
-            stale = path.suffix in (".pdf", ".json") and path.stem not in self.used
+            stale = path.suffix in (".pdf", ".json", ".font") and path.stem not in self.used
             if stale and path.name != "counts.json":
                 path.unlink()
 
@@ -437,7 +450,7 @@ def render_chunked(
             if index in measured:
                 first += measured[index]
             else:
-                first += max(1, math.ceil(sizes[index] / _CHARS_PER_PAGE))
+                first += max(1, round(sizes[index] / _CHARS_PER_PAGE))
                 exact = False
         pages = _page_numbers(done, starts)
         body: list[tuple[int, str, Task]] = []
@@ -500,7 +513,8 @@ def render_chunked(
     else:
         raise RuntimeError(f"{job.output.name}: page numbers did not settle")
     assert front is not None
-    data = assemble(front[1].pdf, [(done[i][1].pdf, _lead(i, done[i][0])) for i in range(total)])
+    pieces = [(done[i][1].pdf, _lead(i, done[i][0])) for i in range(total)]
+    data = assemble(front[1].pdf, pieces, cache.font)
     cache.counts = {key: cache.counts[key] for key in [*contents, front_key] if key in cache.counts}
     cache.save()
     if seconds:
@@ -536,11 +550,17 @@ def _page_numbers(done: dict[int, tuple[int, Piece]], starts: list[int]) -> dict
 # Assembly -----------------------------------------------------------------------------------
 
 
-def assemble(front: bytes, chunks: Sequence[tuple[bytes, int]]) -> bytes:
+def assemble(
+    front: bytes,
+    chunks: Sequence[tuple[bytes, int]],
+    subset: Callable[[Path, frozenset[int]], bytes] | None = None,
+) -> bytes:
     """One PDF: the front matter, a blank page if the text would start on a verso, the chunks.
 
     ``chunks`` are (PDF, lead pages to drop). Bookmarks and named destinations
-    are rebuilt for the whole book; the front matter's metadata is kept.
+    are rebuilt for the whole book; the front matter's metadata is kept. With
+    ``subset(font file, glyph ids) -> font bytes``, each face's subsets (one a
+    chunk) are replaced by one subset holding every glyph the book uses.
     """
     import pikepdf
 
@@ -565,6 +585,8 @@ def assemble(front: bytes, chunks: Sequence[tuple[bytes, int]]) -> bytes:
     with out.open_outline() as tree:
         tree.root.clear()
         tree.root.extend(outline)
+    if subset is not None:
+        merge_fonts(out, subset)
     if "/Names" in out.Root:
         del out.Root["/Names"]
     if destinations:
@@ -621,3 +643,116 @@ def _destinations(source: Any, offset: int, lead: int) -> dict[str, tuple[int, l
         if number >= lead:
             found[str(name)] = (offset + number - lead, list(destination)[1:])
     return found
+
+
+# Fonts ----------------------------------------------------------------------------------------
+
+
+def merge_fonts(out: Any, subset: Callable[[Path, frozenset[int]], bytes]) -> None:
+    """One embedded program a face: every chunk's subset replaced by the union of them.
+
+    WeasyPrint subsets keeping glyph ids (HarfBuzz's ``RETAIN_GIDS``), so the
+    chunks' fonts share the original's glyph ids and one subset of the original
+    file with every glyph any chunk uses (read from each font's ``/W`` widths)
+    can stand for all of them. A font warraq did not locate is left as it is.
+    """
+    import pikepdf
+
+    from warraq.render.fonts import find_faces
+    from warraq.render.pdf.faces import FAMILY_ALIASES
+
+    families = {alias: family for family, alias in FAMILY_ALIASES.items()}
+    files = {(face.family, face.weight, face.style): face.path for face in find_faces()}
+    groups: dict[Path, list[Any]] = {}
+    for obj in out.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/Type0":
+            continue
+        descendant = obj.DescendantFonts[0]
+        descriptor = descendant.get("/FontDescriptor")
+        if descriptor is None or not any(key in descriptor for key in _FONT_FILES):
+            continue
+        family = families.get(str(descriptor.get("/FontFamily", "")))
+        name = str(obj.BaseFont).split("+", 1)[-1]
+        bold = name.endswith(("-Bold", "-BoldItalic", "-BoldSlanted"))
+        italic = bool(int(descriptor.get("/Flags", 0)) & 64) or "Italic" in name
+        path = files.get((family or "", 700 if bold else 400, "italic" if italic else "normal"))
+        if path is not None:
+            groups.setdefault(path, []).append(descendant)
+    for path, fonts in groups.items():
+        glyphs = {0}
+        boxes = []
+        for font in fonts:
+            glyphs.update(_glyph_ids(font.get("/W", pikepdf.Array())))
+            boxes.append([float(v) for v in font.FontDescriptor.FontBBox])
+        data = subset(path, frozenset(glyphs))
+        key = next(k for k in _FONT_FILES if k in fonts[0].FontDescriptor)
+        stream = out.make_stream(data)
+        if key == "/FontFile3":
+            stream.Subtype = fonts[0].FontDescriptor[key].get("/Subtype", pikepdf.Name.OpenType)
+        elif key == "/FontFile2":
+            stream.Length1 = len(data)
+        box = pikepdf.Array(
+            [
+                int(min(b[0] for b in boxes)),
+                int(min(b[1] for b in boxes)),
+                int(max(b[2] for b in boxes)),
+                int(max(b[3] for b in boxes)),
+            ]
+        )
+        for font in fonts:
+            font.FontDescriptor[key] = stream
+            font.FontDescriptor.FontBBox = box
+
+
+_FONT_FILES = ("/FontFile2", "/FontFile3", "/FontFile")
+
+
+def _glyph_ids(widths: Any) -> set[int]:
+    """The glyph ids a CID font's ``/W`` array gives widths for."""
+    import pikepdf
+
+    found: set[int] = set()
+    items = list(widths)
+    position = 0
+    while position < len(items):
+        first = int(items[position])
+        following = items[position + 1]
+        if isinstance(following, pikepdf.Array):
+            found.update(range(first, first + len(following)))
+            position += 2
+        else:
+            found.update(range(first, int(following) + 1))
+            position += 3
+    return found
+
+
+def subset_glyphs(path: Path, glyphs: frozenset[int]) -> bytes:
+    """The font at ``path`` cut down to ``glyphs``, keeping glyph ids, as WeasyPrint cuts it."""
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(
+        retain_gids=True,
+        passthrough_tables=True,
+        ignore_missing_glyphs=True,
+        hinting=False,
+        desubroutinize=True,
+        notdef_outline=True,
+    )
+    options.drop_tables += ["GSUB", "GPOS", "SVG ", "BASE", "JSTF", "FFTM"]
+    options.recalc_timestamp = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyphs))
+    logger = logging.getLogger("fontTools.subset")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with TTFont(path, recalcTimestamp=False) as font:
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            font.save(buffer)
+    finally:
+        logger.setLevel(level)
+    return buffer.getvalue()
