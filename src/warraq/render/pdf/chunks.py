@@ -36,12 +36,18 @@ chunks: ``target-counter(attr(href), page, style)`` in the stylesheet becomes
 ``counter(warraq-toc, style)`` and each link sets that counter to its
 target's page, so the theme's (or a project's) contents styling is kept.
 
+Fonts: WeasyPrint subsets each chunk's faces keeping the original glyph ids,
+so after assembly every face's subsets are replaced by one subset of the
+original file holding the union of the glyphs (:func:`merge_fonts`, fontTools
+with WeasyPrint's own settings; cached by glyph set): one embedded program a
+face, as in a one-pass build, instead of one a chunk (the 40-page test book:
+964 KB with a copy a chunk, 323 KB merged, 290 KB in one pass).
+
 What differs from a one-pass build, by design: every chapter starts on a new
-page (at most one partly empty page more per chapter), and each chunk embeds
-its own subsets of the fonts (WeasyPrint subsets per document; merging
-subsets is not something pikepdf can do), which makes the file larger.
-PDF/A, PDF/UA, PDF/X, bleed and crop marks, and facing pages are built in
-one pass (the build says so in one line).
+page (at most one partly empty page more per chapter). PDF/A, PDF/UA, PDF/X,
+bleed and crop marks, and facing pages are built in one pass (the build says
+so in one line). Links from one chapter to an anchor in another are dropped
+by WeasyPrint (the anchor is not in the chunk); the contents' links work.
 """
 
 from __future__ import annotations
