@@ -77,7 +77,7 @@ MAX_ROUNDS = 6
 
 _CHARS_PER_PAGE = 2050
 """Characters of text a page, for a first guess at unmeasured chunks (the benchmark's book)."""
-_ENTRIES_PER_PAGE = 8.5
+_ENTRIES_PER_PAGE = 9.0
 """Contents entries a page, for a first guess at the front matter's length: the theme's
 contents (one bilingual row an entry, wrapped) after the title page and imprint."""
 
