@@ -234,3 +234,37 @@ def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
     shutil.copytree(tmp_path / "chunked", book.root / "build", dirs_exist_ok=True)
     findings = verify_outputs(load_project(book.root), languages=("en",), formats=("pdf",))
     assert [f for f in findings if f.level == "error"] == []
+
+
+@pytest.mark.slow
+def test_watch_typesets_again_only_the_edited_chapter(tmp_path: Path) -> None:
+    from warraq.build.watch import watch
+
+    book = generate_book(tmp_path / "book", pages=10)
+    assert book.chapters >= 2
+    catalog = book.root / "locales" / "en" / "LC_MESSAGES" / f"{book.document}.po"
+    lines: list[str] = []
+    builds = 0
+    edited = False
+
+    def report(line: str) -> None:
+        nonlocal builds
+        lines.append(line)
+        builds += "editions rebuilt" in line
+
+    def should_stop() -> bool:
+        nonlocal edited
+        if builds == 1 and not edited:  # after the first build: edit a sentence of chapter 2
+            text = catalog.read_text(encoding="utf-8")
+            changed = re.sub(r'(msgstr "\(2-5\) [^"]*)\."', r'\1, indeed."', text, count=1)
+            assert changed != text
+            catalog.write_text(changed, encoding="utf-8")
+            edited = True
+            lines.clear()
+        return builds >= 2
+
+    options = BuildOptions(formats=("pdf",), languages=("en",), chunks=True, jobs=2)
+    watch(lambda: load_project(book.root), options, report, interval=0.1, should_stop=should_stop)
+    typeset = [line for line in lines if "typesetting chapter" in line]
+    assert len(typeset) == 1 and f"chapter 2/{book.chapters}" in typeset[0], lines
+    assert "change detected: rebuilding" in lines
