@@ -8,7 +8,7 @@ RSS are those of a real command. benchmarks/README.md says how each figure is
 taken and records the last results.
 
     python benchmarks/bench.py [--runs 3] [--pages 300] [--json build/bench.json]
-        [--only sample|edit|book|translation|cluster|memory|facing|kashida ...]
+        [--only sample|edit|book|translation|cluster|memory|facing|kashida|chunks ...]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -672,6 +673,153 @@ def bench_kashida(report: Report, folder: Path, pages: int) -> None:
     report.add(Figure("9", "book: PDF, kashida, peak RSS", "MiB", [m.peak_mb for m in stretched]))
 
 
+# 10: chunked PDF ------------------------------------------------------------------------
+
+TARGET_CHUNKED_RATIO = 0.65
+TARGET_CHUNKED_EDIT = 0.15
+TARGET_CHUNKED_PEAK_MB = 200.0
+_CHUNK_TIMES = re.compile(
+    r"(\d+) chunks typeset \(the book has (\d+)\), ([\d.]+) s in all, the longest ([\d.]+) s"
+)
+
+
+def _chunk_times(output: str) -> tuple[int, float, float]:
+    """(chunks typeset, seconds in all, longest) from a chunked build's report."""
+    match = _CHUNK_TIMES.search(output)
+    if match is None:
+        return 0, 0.0, 0.0
+    return int(match.group(1)), float(match.group(3)), float(match.group(4))
+
+
+def bench_chunks(report: Report, folder: Path, pages: int) -> None:
+    """Chunked PDF (``--chunks``): cold builds on 1 and 2 processes, an edit, against WeasyPrint."""
+    say(f"[10] chunked PDF of the {pages}-page book (--chunks)")
+    book = generate_book(folder / "chunks-book", pages)
+    root = book.root
+    html = folder / "chunks-book.html"
+    base = book_html(book, html)
+    document = load_project(root).documents[0].name
+    output = root / "build" / f"{document}.ar-en.pdf"
+    cache = root / "build" / ".warraq-chunks"
+    catalog = root / "locales" / "en" / "LC_MESSAGES" / f"{document}.po"
+    chunked = ("build", "--format", "pdf", "--to", "en", "--chunks")
+    cold2: list[Measured] = []
+    cold1: list[Measured] = []
+    raw: list[Measured] = []
+    edit: list[Measured] = []
+    times: list[tuple[int, float, float]] = []
+    edited_chapters: list[int] = []
+    for run in range(1, report.runs + 1):
+        shutil.rmtree(cache, ignore_errors=True)
+        output.unlink(missing_ok=True)
+        cold2.append(run_measured(warraq(*chunked, "--jobs", "2"), root))
+        raw.append(
+            run_measured(
+                [
+                    sys.executable,
+                    str(REPO / "benchmarks" / "raw_pdf.py"),
+                    str(html),
+                    base,
+                    str(root),
+                    str(folder / "raw.pdf"),
+                ],
+                root,
+            )
+        )
+        # One sentence of one chapter edited (another chapter each run): its translation.
+        text = catalog.read_text(encoding="utf-8")
+        chapter = 3 + 7 * (run - 1)
+        pattern = rf'(msgstr "\({chapter}-5\) [^"]*)\."'
+        edited = re.sub(pattern, r'\1, indeed."', text, count=1)
+        if edited == text:
+            raise BenchError(f"no sentence (chapter {chapter}) to edit in {catalog}")
+        catalog.write_text(edited, encoding="utf-8")
+        edit.append(run_measured(warraq(*chunked, "--jobs", "2"), root))
+        typeset = re.findall(r"typesetting chapter (\d+)/", edit[-1].stdout)
+        if typeset != [str(chapter)]:
+            raise BenchError(f"edit in chapter {chapter}: typeset chapters {typeset}")
+        edited_chapters.append(chapter)
+        shutil.rmtree(cache, ignore_errors=True)
+        output.unlink(missing_ok=True)
+        cold1.append(run_measured(warraq(*chunked, "--jobs", "1"), root))
+        times.append(_chunk_times(cold1[-1].stdout))
+        say(
+            f"  run {run}/{report.runs}: cold --jobs 2 {cold2[-1].seconds:.1f} s "
+            f"({cold2[-1].peak_mb:.0f} MiB), WeasyPrint alone {raw[-1].seconds:.1f} s, "
+            f"edit (chapter {chapter}) {edit[-1].seconds:.1f} s, "
+            f"cold --jobs 1 {cold1[-1].seconds:.1f} s"
+        )
+    report.details["chunks"] = {
+        "pdf_pages": count_pages(output),
+        "pdf_kb": output.stat().st_size / 1024,
+        "raw_pdf_kb": (folder / "raw.pdf").stat().st_size / 1024,
+        "chunk_times": times,
+        "edited_chapters": edited_chapters,
+    }
+    ratio = [c.seconds / r.seconds for c, r in zip(cold2, raw, strict=True)]
+    report.add(
+        Figure(
+            "10",
+            "chunked: pages (PyMuPDF)",
+            "pages",
+            [count_pages(output)],
+            note=f"{output.stat().st_size / 1024:.0f} KB, WeasyPrint alone "
+            f"{(folder / 'raw.pdf').stat().st_size / 1024:.0f} KB",
+        )
+    )
+    report.add(Figure("10", "chunked: full build, --jobs 2", "s", [m.seconds for m in cold2]))
+    report.add(Figure("10", "chunked: full build, --jobs 1", "s", [m.seconds for m in cold1]))
+    report.add(Figure("10", "chunked: WeasyPrint alone, same book", "s", [m.seconds for m in raw]))
+    report.add(
+        Figure(
+            "10",
+            "chunked: full build --jobs 2 / WeasyPrint alone",
+            "ratio",
+            ratio,
+            target=f"<= {TARGET_CHUNKED_RATIO}",
+            passed=statistics.median(ratio) <= TARGET_CHUNKED_RATIO,
+        )
+    )
+    edits = [e.seconds / c.seconds for e, c in zip(edit, cold2, strict=True)]
+    report.add(Figure("10", "chunked: 1 sentence edited, rebuild", "s", [m.seconds for m in edit]))
+    report.add(
+        Figure(
+            "10",
+            "chunked: 1 sentence edited / full build",
+            "ratio",
+            edits,
+            target=f"<= {TARGET_CHUNKED_EDIT}",
+            passed=statistics.median(edits) <= TARGET_CHUNKED_EDIT,
+        )
+    )
+    peak = [m.peak_mb for m in (*cold2, *cold1, *edit)]
+    report.add(
+        Figure(
+            "10",
+            "chunked: peak RSS of the largest process",
+            "MiB",
+            peak,
+            target=f"<= {TARGET_CHUNKED_PEAK_MB:g} MiB",
+            passed=max(peak) <= TARGET_CHUNKED_PEAK_MB,
+            value=max(peak),
+        )
+    )
+    report.add(Figure("10", "chunked: typesetting, sum of chunk times", "s", [t[1] for t in times]))
+    report.add(Figure("10", "chunked: typesetting, longest chunk", "s", [t[2] for t in times]))
+    overhead = [c.seconds - t[1] for c, t in zip(cold1, times, strict=True)]
+    for cores in (4, 8):
+        projected = [o + max(t[1] / cores, t[2]) for o, t in zip(overhead, times, strict=True)]
+        report.add(
+            Figure(
+                "10",
+                f"chunked: projected full build on {cores} cores",
+                "s",
+                projected,
+                note="--jobs 1 wall time less its chunk times, plus max(sum / cores, longest)",
+            )
+        )
+
+
 # 5: translation ------------------------------------------------------------------------
 
 
@@ -974,7 +1122,17 @@ def bench_memory(report: Report, folder: Path, pages: int) -> None:
     )
 
 
-PARTS = ("sample", "edit", "book", "translation", "cluster", "memory", "facing", "kashida")
+PARTS = (
+    "sample",
+    "edit",
+    "book",
+    "translation",
+    "cluster",
+    "memory",
+    "facing",
+    "kashida",
+    "chunks",
+)
 """The benchmark's parts, in the order they run (``--only``); ``edit`` needs ``sample``."""
 
 
@@ -1010,6 +1168,7 @@ def run_all(options: argparse.Namespace) -> Report:
             ("memory", lambda: bench_memory(report, folder, options.pages)),
             ("facing", lambda: bench_facing(report, folder, options.pages)),
             ("kashida", lambda: bench_kashida(report, folder, options.pages)),
+            ("chunks", lambda: bench_chunks(report, folder, options.pages)),
         ):
             if part in parts:
                 report.load[part] = load_average()

@@ -174,6 +174,11 @@ def _build_options(command: Callable[..., None]) -> Callable[..., None]:
         ),
         click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
         click.option(
+            "--chunks",
+            is_flag=True,
+            help="Typeset PDFs chapter by chapter, in parallel, again only where changed.",
+        ),
+        click.option(
             "-j",
             "--jobs",
             type=click.IntRange(min=1),
@@ -194,6 +199,7 @@ def _options(
     reviewed_only: bool,
     pdf_variant: str | None,
     force: bool,
+    chunks: bool,
     jobs: int | None,
 ) -> BuildOptions:
     return BuildOptions(
@@ -205,6 +211,7 @@ def _options(
         reviewed_only=reviewed_only,
         pdf_variant=pdf_variant,
         force=force,
+        chunks=chunks,
         jobs=jobs,
     )
 

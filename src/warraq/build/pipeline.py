@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class BuildOptions:
     pdf_variant: str | None = None
     force: bool = False  # render even the outputs whose inputs did not change
     jobs: int | None = None  # parallel rendering processes; None: one per core
+    chunks: bool = False  # PDFs typeset chapter by chapter, cached (warraq.render.pdf.chunks)
 
 
 Report = Callable[[str], None]
@@ -153,7 +154,7 @@ def render_and_record(
             )
     written: list[Path] = []
     try:
-        for output, size, seconds in render_jobs(jobs, workers):
+        for output, size, seconds in render_jobs(jobs, workers, report):
             states[output.parent].record(output, digests[output])
             written.append(output)
             report(f"wrote {output} ({size / 1024:.0f} KB, {seconds:.1f} s)")
@@ -172,13 +173,21 @@ def render_job(job: EditionJob) -> tuple[Path, int, float]:
     return job.output, len(data), time.perf_counter() - started
 
 
-def render_jobs(jobs: list[EditionJob], workers: int | None) -> Iterator[tuple[Path, int, float]]:
+def render_jobs(
+    jobs: list[EditionJob], workers: int | None, report: Report = lambda _: None
+) -> Iterator[tuple[Path, int, float]]:
     """Render ``jobs``, in parallel processes (one per core by default) when there are several.
 
     Yields each finished output as it completes; the first failure is raised
     after the jobs already running have finished. Outputs already written are
-    complete files.
+    complete files. Chunked PDFs go first, one at a time, each spreading its
+    chapters over the processes (:func:`render_chunked_jobs`).
     """
+    chunked = [job for job in jobs if chunkable(job, report)]
+    yield from render_chunked_jobs(chunked, workers, report)
+    jobs = [job for job in jobs if job not in chunked]
+    if not jobs:
+        return
     count = min(workers or os.cpu_count() or 1, len(jobs))
     if count <= 1:
         for job in jobs:
@@ -199,6 +208,56 @@ def render_jobs(jobs: list[EditionJob], workers: int | None) -> Iterator[tuple[P
             for future in futures:
                 future.cancel()
             raise
+
+
+def chunkable(job: EditionJob, report: Report) -> bool:
+    """True when ``job`` is a PDF to typeset in chunks; says so when it must be one pass."""
+    if not job.chunked or job.format != "pdf":
+        return False
+    from warraq.render.pdf.chunks import one_pass_reason
+
+    reason = one_pass_reason(job)
+    if reason is not None:
+        report(f"{job.output.name}: typeset in one pass, not in chunks: {reason}")
+    return reason is None
+
+
+def render_chunked_jobs(
+    jobs: list[EditionJob], workers: int | None, report: Report
+) -> Iterator[tuple[Path, int, float]]:
+    """Render chunked PDF ``jobs`` one after another, their chapters in parallel processes."""
+    if not jobs:
+        return
+    from warraq.build.state import environment_digest
+    from warraq.render.pdf.chunks import Task, render_chunked, typeset_task
+
+    # Even on one process the chapters are typeset in a worker: the build's own
+    # process holds the whole book, and a layout on top of it would add the two.
+    count = workers or os.cpu_count() or 1
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        preload({"pdf"})  # forked workers inherit the imports
+    context = multiprocessing.get_context("fork" if fork else None)
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        pool.submit(os.getpid).result()  # fork the workers now, before the book's HTML exists
+
+        def typeset_all(tasks: Sequence[Task]) -> list[tuple[bytes, float]]:
+            futures = [pool.submit(typeset_task, task) for task in tasks]
+            try:
+                return [future.result() for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+        for job in jobs:
+            started = time.perf_counter()
+            salt = environment_digest(job.project)
+            data = render_chunked(job, salt, typeset_all, parallel=count > 1, report=report)
+            write_bytes_atomic(job.output, data)
+            yield job.output, len(data), time.perf_counter() - started
 
 
 def exit_with_parent(parent: int) -> None:
@@ -260,6 +319,7 @@ def plan_jobs(
                             timestamp=timestamp,
                             draft=options.draft,
                             pdf_variant=options.pdf_variant,
+                            chunked=options.chunks and fmt == "pdf",
                         )
                     )
     if not jobs:

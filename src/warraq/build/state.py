@@ -17,6 +17,7 @@ from typing import Any
 
 from warraq import __version__
 from warraq.catalogs import catalog_path
+from warraq.config import Project
 from warraq.render.fonts import find_faces
 from warraq.render.job import EditionJob
 from warraq.render.templates import THEME_DIR
@@ -72,6 +73,16 @@ def _fonts_digest() -> str:
     return digest.hexdigest()
 
 
+def environment_digest(project: Project) -> str:
+    """A digest of what an edition's HTML does not show: warraq's code and theme, the
+    fonts and the files of the project's templates folder (images a stylesheet uses)."""
+    digest = _Digest()
+    digest.add("code", _code_digest().encode())
+    digest.add("fonts", _fonts_digest().encode())
+    digest.add_tree("templates", project.path(project.templates_dir))
+    return digest.hexdigest()
+
+
 def job_digest(job: EditionJob) -> str:
     """A digest of every input of ``job``."""
     project = job.project
@@ -95,6 +106,7 @@ def job_digest(job: EditionJob) -> str:
         job.timestamp.isoformat() if job.timestamp else None,
         job.draft,
         job.pdf_variant,
+        job.chunked,
     )
     digest.add("settings", repr(settings).encode())
     return digest.hexdigest()

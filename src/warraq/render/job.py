@@ -30,6 +30,7 @@ class EditionJob:
     timestamp: dt.datetime | None = None
     draft: bool = False
     pdf_variant: str | None = None
+    chunked: bool = False  # PDF typeset chapter by chapter (warraq.render.pdf.chunks)
 
     @property
     def modified(self) -> dt.datetime:

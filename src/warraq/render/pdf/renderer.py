@@ -67,20 +67,45 @@ def render_html(job: EditionJob) -> tuple[str, Path]:
 
 def render_pdf(job: EditionJob) -> bytes:
     """Typeset ``job`` as a PDF; the whole file as bytes."""
-    from weasyprint import CSS, HTML
-
     html, base = render_html(job)
     templates = job.project.path(job.project.templates_dir).resolve()
-    images = [figure_path(job.project, job.document_config, f) for f in job.document.figures()]
+    images = tuple(figure_path(job.project, job.document_config, f) for f in job.document.figures())
+    data = typeset(html, base, templates, job.pdf_variant, job.output.name, images=images, job=job)
+    # Print: page boxes, PDF/X output intent and colours (warraq.render.pdfx).
+    bleed = length_mm(job.edition.bleed)
+    return finish_print(data, job.pdf_variant, bleed, job.edition.crop_marks)
+
+
+def typeset(
+    html: str,
+    base: Path,
+    templates: Path,
+    variant: str | None,
+    name: str,
+    stylesheets: tuple[str, ...] = (),
+    images: tuple[Path, ...] = (),
+    job: EditionJob | None = None,
+) -> bytes:
+    """``html`` typeset by WeasyPrint, pass after pass, as PDF bytes (before print finishing).
+
+    ``stylesheets`` are added after the document's own (the chunked renderer's
+    page counter, :mod:`warraq.render.pdf.chunks`); ``images`` are the figures
+    the HTML may load; ``name`` names the output in errors. With the whole
+    edition's ``job`` (one pass), its kashida justification and tagged
+    variants apply; a chunk is typeset without.
+    """
+    from weasyprint import CSS, HTML
+
     fetcher = make_fetcher(
         roots=(templates, THEME_DIR),
         files=[*(face.path for face in font_faces(find_faces())), *images],
         overlay=(templates, THEME_DIR),
     )
-    options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
-    options |= weasyprint_options(job.pdf_variant)  # PDF/X: see warraq.render.pdfx
+    options: dict[str, Any] = {"pdf_variant": variant, "pdf_identifier": True}
+    options |= weasyprint_options(variant)  # PDF/X: see warraq.render.pdfx
     source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
-    document = source.render(**options)
+    added = [CSS(string=sheet) for sheet in stylesheets]
+    document = source.render(stylesheets=added, **options)
     breaks: list[str] = []
     for _ in range(MAX_LAYOUT_PASSES - 1):
         late = [row for row in rows_started_unlevel(document) if row not in breaks]
@@ -89,36 +114,35 @@ def render_pdf(job: EditionJob) -> bytes:
         breaks.extend(late)
         document = None  # one layout in memory at a time: drop this one before the next
         gc.collect()
-        document = source.render(stylesheets=[CSS(string=forced_breaks_css(breaks))], **options)
-    if job.edition.arabic_justification == "kashida":
-        stylesheets = [CSS(string=forced_breaks_css(breaks))] if breaks else []
+        sheets = [*added, CSS(string=forced_breaks_css(breaks))]
+        document = source.render(stylesheets=sheets, **options)
+    if job is not None and job.edition.arabic_justification == "kashida":
+        sheets = [*added, *([CSS(string=forced_breaks_css(breaks))] if breaks else [])]
         plans = plan_kashida(document)
         if plans:
             document = None  # one layout in memory at a time
             gc.collect()
-            document, _ = justify(lambda: source.render(stylesheets=stylesheets, **options), plans)
+            document, _ = justify(lambda: source.render(stylesheets=sheets, **options), plans)
     # Layout leaves its discarded boxes in reference cycles (some 35 MB on a
     # 300-page book) that Python frees only at its next full collection; freeing
     # them now lets writing the PDF reuse that memory instead of adding to it.
     gc.collect()
-    _refuse_fetches(job, fetcher.refused, templates)
+    _refuse_fetches(name, fetcher.refused, templates)
     with warnings.catch_warnings():
         # WeasyPrint leaves its sRGB profile file open when writing PDF/A.
         warnings.simplefilter("ignore", ResourceWarning)
         # Tagged variants: structure tree rebuilt (warraq.render.tagging).
-        data = write_pdf(document, job, **options)
+        data = write_pdf(document, job, **options) if job else document.write_pdf(**options)
     # Attachments and the images of inline SVG are fetched only while writing.
-    _refuse_fetches(job, fetcher.refused, templates)
-    # Print: page boxes, PDF/X output intent and colours (warraq.render.pdfx).
-    bleed = length_mm(job.edition.bleed)
-    return finish_print(data, job.pdf_variant, bleed, job.edition.crop_marks)
+    _refuse_fetches(name, fetcher.refused, templates)
+    return data
 
 
-def _refuse_fetches(job: EditionJob, refused: list[str], templates: Path) -> None:
+def _refuse_fetches(name: str, refused: list[str], templates: Path) -> None:
     """Stop the build when the templates asked for anything the fetcher refused."""
     if refused:
         raise WarraqError(
-            f"{job.output.name}: the templates ask for {', '.join(sorted(set(refused)))}; "
+            f"{name}: the templates ask for {', '.join(sorted(set(refused)))}; "
             f"warraq fetches nothing from the network and only files inside {templates} "
             "or its own theme: copy the file into the templates folder and refer to it there"
         )
