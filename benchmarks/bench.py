@@ -571,26 +571,38 @@ def kashida_project(book: Book, target: Path) -> Path:
     )
 
 
+def long_book(folder: Path, pages: int) -> Book:
+    """The long book of part 4 if it was generated in ``folder``, else generated now."""
+    book_root = folder / "book"
+    if (book_root / "warraq.toml").is_file():
+        return Book(book_root, BOOK_DOCUMENT, 0, 0, 0)
+    return generate_book(book_root, pages)
+
+
+def paired_builds(
+    report: Report, first: Path, second: Path, names: tuple[str, str]
+) -> tuple[list[Measured], list[Measured]]:
+    """The ar-en PDF of two projects built one right after the other, ``report.runs`` times."""
+    command = warraq("build", "--force", "--format", "pdf", "--to", "en", "--jobs", "1")
+    ones: list[Measured] = []
+    twos: list[Measured] = []
+    for run in range(1, report.runs + 1):
+        ones.append(run_measured(command, first))
+        twos.append(run_measured(command, second))
+        say(
+            f"  run {run}/{report.runs}: {names[0]} {ones[-1].seconds:.1f} s "
+            f"({ones[-1].peak_mb:.0f} MiB), {names[1]} {twos[-1].seconds:.1f} s "
+            f"({twos[-1].peak_mb:.0f} MiB)"
+        )
+    return ones, twos
+
+
 def bench_facing(report: Report, folder: Path, pages: int) -> None:
     """The long book as facing pages against the same book side by side: time and peak RSS."""
     say(f"[8] the {pages}-page book as facing pages, against the same book side by side")
-    book_root = folder / "book"
-    if (book_root / "warraq.toml").is_file():
-        book = Book(book_root, BOOK_DOCUMENT, 0, 0, 0)
-    else:
-        book = generate_book(book_root, pages)
+    book = long_book(folder, pages)
     facing = facing_project(book, folder / "facing-book")
-    command = warraq("build", "--force", "--format", "pdf", "--to", "en", "--jobs", "1")
-    side: list[Measured] = []
-    faced: list[Measured] = []
-    for run in range(1, report.runs + 1):
-        side.append(run_measured(command, book.root))
-        faced.append(run_measured(command, facing))
-        say(
-            f"  run {run}/{report.runs}: side by side {side[-1].seconds:.1f} s "
-            f"({side[-1].peak_mb:.0f} MiB), facing pages {faced[-1].seconds:.1f} s "
-            f"({faced[-1].peak_mb:.0f} MiB)"
-        )
+    side, faced = paired_builds(report, book.root, facing, ("side by side", "facing pages"))
     facing_pages = count_pages(facing / "build" / f"{book.document}.ar-en.facing.pdf")
     side_pages = count_pages(book.root / "build" / f"{book.document}.ar-en.pdf")
     judged = pages >= TARGET_PAGES
@@ -633,23 +645,9 @@ def bench_facing(report: Report, folder: Path, pages: int) -> None:
 def bench_kashida(report: Report, folder: Path, pages: int) -> None:
     """The long book with kashida justification against spaces only: time and peak RSS."""
     say(f"[9] the {pages}-page book with kashida justification, against spaces only")
-    book_root = folder / "book"
-    if (book_root / "warraq.toml").is_file():
-        book = Book(book_root, BOOK_DOCUMENT, 0, 0, 0)
-    else:
-        book = generate_book(book_root, pages)
+    book = long_book(folder, pages)
     kashida = kashida_project(book, folder / "kashida-book")
-    command = warraq("build", "--force", "--format", "pdf", "--to", "en", "--jobs", "1")
-    spaces: list[Measured] = []
-    stretched: list[Measured] = []
-    for run in range(1, report.runs + 1):
-        spaces.append(run_measured(command, book.root))
-        stretched.append(run_measured(command, kashida))
-        say(
-            f"  run {run}/{report.runs}: spaces {spaces[-1].seconds:.1f} s "
-            f"({spaces[-1].peak_mb:.0f} MiB), kashida {stretched[-1].seconds:.1f} s "
-            f"({stretched[-1].peak_mb:.0f} MiB)"
-        )
+    spaces, stretched = paired_builds(report, book.root, kashida, ("spaces", "kashida"))
     output = f"{book.document}.ar-en.pdf"
     report.add(
         Figure(
