@@ -28,6 +28,7 @@ from warraq.render.fonts import find_faces
 from warraq.render.pdf import length_mm, make_fetcher, render_html, rows_started_unlevel
 from warraq.render.pdf import passes as pdf_passes
 from warraq.render.pdf import renderer as pdf_renderer
+from warraq.render.pdf.passes import outermost_boxes
 from warraq.render.templates import THEME_DIR
 
 MM = 72 / 25.4
@@ -332,11 +333,7 @@ def test_pairs_start_level(sample_build: Project) -> None:
 
 
 def _line_boxes(box: Any) -> Iterator[Any]:
-    if type(box).__name__ == "LineBox":
-        yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _line_boxes(child)
+    return outermost_boxes(box, lambda b: type(b).__name__ == "LineBox")
 
 
 # The small project: failures, drafts, layouts, print options -----------------

@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from warraq.render.pdf.passes import outermost_boxes
+
 TATWEEL = "\u0640"
 
 # Arabic letters that join only to the letter before them (or to none): a
@@ -177,19 +179,11 @@ class _Paragraph:
 
 
 def _line_boxes(box: Any) -> Iterator[Any]:
-    if type(box).__name__ == "LineBox":
-        yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _line_boxes(child)
+    return outermost_boxes(box, lambda b: type(b).__name__ == "LineBox")
 
 
 def _text_boxes(box: Any) -> Iterator[Any]:
-    if type(box).__name__ == "TextBox":
-        yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child)
+    return outermost_boxes(box, lambda b: type(b).__name__ == "TextBox")
 
 
 def _paragraphs(document: Any) -> list[_Paragraph]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from warraq.config import length_mm
@@ -68,9 +68,14 @@ def rows_started_unlevel(document: Any) -> list[str]:
     return late
 
 
-def _row_boxes(box: Any) -> Any:
-    if getattr(box, "element_tag", None) == "tr":
+def outermost_boxes(box: Any, matches: Callable[[Any], bool]) -> Iterator[Any]:
+    """The boxes under ``box`` (itself included) that ``matches``, not looking inside them."""
+    if matches(box):
         yield box
         return
     for child in getattr(box, "children", ()):
-        yield from _row_boxes(child)
+        yield from outermost_boxes(child, matches)
+
+
+def _row_boxes(box: Any) -> Iterator[Any]:
+    return outermost_boxes(box, lambda b: getattr(b, "element_tag", None) == "tr")
