@@ -562,6 +562,28 @@ def test_draft_marks_missing_and_fuzzy_passages(books: Books) -> None:
     assert ".warraq-missing" in stylesheet and ".warraq-fuzzy" in stylesheet
 
 
+@pytest.mark.slow
+def test_a_draft_marks_the_untranslated_title_on_the_title_page(tmp_path: Path) -> None:
+    project = copy_fixture("epub/qanat", tmp_path)
+    po = project / "locales" / "fr" / "LC_MESSAGES" / "qanat.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    catalog.delete("القنوات المائية القديمة")  # the title
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    draft = next(
+        path for path in build_project(project, draft=True) if path.name == "qanat.ar-fr.epub"
+    )
+    book = Epub.open(draft)
+    pages = [c for _, c in book.documents()]
+    (front,) = [c for c in pages if c.find(".//h:section[@id='titlepage']", NS) is not None]
+    lines = front.findall(".//h:section[@id='titlepage']/h:h1/h:span", NS)
+    assert [line.get("lang") for line in lines] == ["ar", "fr"]
+    assert text(lines[0]) == "القنوات المائية القديمة"
+    marker = lines[1].find("h:span[@class='warraq-missing']", NS)
+    assert marker is not None and text(marker) == "[traduction manquante]"
+
+
 # Fonts ----------------------------------------------------------------------------------
 
 

@@ -47,6 +47,8 @@ def plan_book(job: EditionJob, view: EditionView, *, overridden: Iterable[str] =
     title_page_sides = tuple(
         title_sides[language] for language in languages if language in title_sides
     ) or (view.title[0],)
+    if view.title_marker is not None:  # a draft whose title is not translated yet: say so
+        title_page_sides = (*title_page_sides, view.title_marker)
     names: list[Text] = []
     if view.author is not None:
         for language in languages:
