@@ -176,5 +176,5 @@ def require_complete(rows: list[LanguageStatus]) -> None:
         raise WarraqError(
             "translations incomplete: "
             + "; ".join(incomplete)
-            + "; run 'warraq translate', then review the catalogs"
+            + "; run 'warraq translate' (or fill in the catalogs by hand), then review them"
         )
