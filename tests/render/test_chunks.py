@@ -267,4 +267,6 @@ def test_watch_typesets_again_only_the_edited_chapter(tmp_path: Path) -> None:
     watch(lambda: load_project(book.root), options, report, interval=0.1, should_stop=should_stop)
     typeset = [line for line in lines if "typesetting chapter" in line]
     assert len(typeset) == 1 and f"chapter 2/{book.chapters}" in typeset[0], lines
-    assert "change detected: rebuilding" in lines
+    assert [line for line in lines if line.startswith("changed: ")] == [
+        f"changed: {catalog}; rebuilding"
+    ], lines
