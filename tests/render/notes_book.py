@@ -2,7 +2,8 @@
 
 Done-when fixture of issue #14: 33 notes (some long and in several paragraphs,
 one too long for one page, some in lists and quotations), a translator's note
-in French only, two small PNG images with captions, and a reviewed French catalog. The sentences are
+in French only, two small PNG images with captions, and a reviewed French catalog;
+built side by side, interleaved, translation-only and as facing pages. The sentences are
 made from a few word lists so that every one is distinct and its translation
 is known.
 """
@@ -173,6 +174,13 @@ layout = "translation-only"
 trim = "A5"
 formats = ["pdf", "epub"]
 note_numbering = "chapter"
+
+[[editions]]
+name = "facing"
+layout = "facing-pages"
+trim = "A5"
+formats = ["pdf"]
+page_numbers = "arabic-indic"
 """,
         encoding="utf-8",
     )

@@ -12,7 +12,6 @@ import pytest
 
 from tests.conftest import EPOCH
 from tests.render.notes_book import write_notes_book
-from warraq.errors import WarraqError
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -98,7 +97,9 @@ def _pages(pdf: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["book.ar-fr.pdf", "book.ar-fr.interleaved.pdf", "book.fr.pdf"])
+@pytest.mark.parametrize(
+    "name", ["book.ar-fr.pdf", "book.ar-fr.interleaved.pdf", "book.fr.pdf", "book.ar-fr.facing.pdf"]
+)
 def test_every_note_body_is_on_the_page_of_its_call(book: Path, name: str) -> None:
     """Every sentence has its own year: the call's sentence and the body's first sentence
     are found by their years, page by page, in each language."""
@@ -185,21 +186,76 @@ def test_epub_images_are_in_the_package_with_alt_and_captions(book: Path) -> Non
     assert "Figure 1" in captions and "الشكل 2" in captions
 
 
-def test_facing_pages_refuse_notes_clearly(book: Path, tmp_path: Path) -> None:
-    import shutil
+FACING = "book.ar-fr.facing.pdf"
 
-    from warraq.build.pipeline import BuildOptions, build
+
+@pytest.mark.slow
+def test_facing_pages_with_notes_and_figures_are_in_step(book: Path) -> None:
+    from tests.render.test_facing import assert_in_step
+    from warraq.checks.outputs import facing_findings
+
+    document = _document(book)
+    segments = {s.id for block in document.text_blocks() for s in block.segments}
+    figures = {s.id for figure in document.figures() for s in figure.segments}
+    assert len(figures) == 4  # alt text and caption of each image, on both pages
+    assert assert_in_step(book / "build" / FACING, segments | figures) >= 5
+    job = next(job for job in _jobs(book) if job.output.name == FACING)
+    assert list(facing_findings(job)) == []
+
+
+@pytest.mark.slow
+def test_facing_pages_set_each_note_on_the_page_of_its_call_in_its_language(book: Path) -> None:
+    """The named destinations say where each note body and each segment is: a note's
+    Arabic body on the Arabic page of its call, its French body on the French page."""
+    from warraq.checks.outputs import named_destinations
+
+    document = _document(book)
+    pages = dict(named_destinations(book / "build" / FACING))
+    calls = {
+        label: segment.id
+        for block in document.text_blocks()
+        for segment in block.segments
+        for label in re.findall(r"\[\^([^\]]+)\]", segment.text)
+    }
+    checked = 0
+    for note in document.notes:
+        call = calls[note.label]
+        assert pages[f"{note.id}-s"] == pages[f"ar-{call}"], note.label
+        assert pages[f"{note.id}-t"] == pages[f"fr-{call}"], note.label
+        assert pages[f"ar-{call}"] != pages[f"fr-{call}"]
+        checked += 1
+    assert checked == len(document.notes) >= 30
+    translator = [name for name in pages if name.startswith("tn-")]
+    assert len(translator) == 1 and translator[0].endswith("-t")  # French only
+    texts = _pages(book / "build" / FACING)
+    french_page = pages[translator[0]]
+    assert "assemblée" in texts[french_page]
+    # Marks as in the other layouts: Arabic-Indic on the Arabic page (page_numbers),
+    # a letter for the translator's note.
+    first = document.notes[0]
+    assert "١." in texts[pages[f"{first.id}-s"]]
+    assert re.search(r"^a\.", texts[french_page], re.M)
+
+
+def _jobs(root: Path):  # type: ignore[no-untyped-def]
+    from warraq.build.pipeline import (
+        BuildOptions,
+        edition_pairs,
+        load_documents,
+        load_translations,
+        plan_jobs,
+    )
     from warraq.config import load_project
+    from warraq.selection import select
 
-    root = tmp_path / "book"
-    shutil.copytree(book, root, ignore=shutil.ignore_patterns("build"))
-    with (root / "warraq.toml").open("a", encoding="utf-8") as config:
-        config.write(
-            '\n[[editions]]\nname = "facing"\nlayout = "facing-pages"\nformats = ["pdf"]\n'
-        )
-    with pytest.raises(WarraqError, match="facing pages cannot print notes or images"):
-        build(load_project(root), BuildOptions(formats=("pdf",)))
-    assert not (root / "build").exists()
+    project = load_project(root)
+    selection = select(project, None, None)
+    return plan_jobs(
+        project,
+        load_documents(project, selection),
+        load_translations(project, edition_pairs(project, selection)),
+        BuildOptions(),
+    )
 
 
 @pytest.mark.slow

@@ -122,16 +122,7 @@ def find_outdated(
 
 
 def refuse_unprintable(jobs: list[EditionJob]) -> None:
-    """Refuse, before any edition is written, a character no edition can hold or draw,
-    and notes or images in a layout that cannot print them."""
-    for job in jobs:
-        facing = job.edition.layout == "facing-pages" and job.format == "pdf"
-        if facing and (job.document.notes or any(True for _ in job.document.figures())):
-            raise WarraqError(
-                f"edition '{job.edition.name}': facing pages cannot print notes or images "
-                f"yet, and {job.document_config.source} has them; build it side-by-side "
-                "or translation-only (set layout in [[editions]] of warraq.toml)"
-            )
+    """Refuse, before any edition is written, a character no edition can hold or draw."""
     for job in jobs:
         check_characters(job)
     check_glyphs(jobs)

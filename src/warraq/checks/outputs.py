@@ -318,7 +318,10 @@ def pdf_text(job: EditionJob) -> str:
     for page in root.iter(f"{_XHTML}page"):
         height = float(page.get("height", "0"))
         offset = (height - trim_height) / 2  # bleed and crop marks surround the trim
-        body = (offset + top - 2, height - offset - bottom + 2)
+        # 4pt below: an Arabic note's last line set at the very foot of the text
+        # block has glyph boxes (Amiri's deep descent) a little past it; the
+        # folio is set well clear, below the 4pt.
+        body = (offset + top - 2, height - offset - bottom + 4)
         words: list[tuple[bool, bool, float, float, float, str]] = []
         for block in page.iter(f"{_XHTML}block"):
             boxes = [

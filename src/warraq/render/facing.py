@@ -30,6 +30,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from warraq.document.structure import figure_path
 from warraq.document.text import text_direction
 from warraq.errors import WarraqError
 from warraq.render.fonts import find_faces
@@ -71,6 +72,11 @@ class Unit:
     row: Row | None
     segments: tuple[tuple[str, Side, Side], ...]  # (segment id, source side, target side)
     kind: str
+    notes: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # each segment's, per side
+
+    def note_ids(self, side: int, start: int, end: int) -> tuple[str, ...]:
+        """The notes called in segments ``start`` to ``end`` on ``side`` (0 source, 1 target)."""
+        return tuple(note for pair in self.notes[start:end] for note in pair[side])
 
     @property
     def heading(self) -> bool:
@@ -134,6 +140,8 @@ def pack(
     height: Callable[[int, int, int, int], float],
     capacity: float,
     tighter: dict[int, float] | None = None,
+    notes: Callable[[int, int, int, int], float] | None = None,
+    note_room: float = 0.0,
 ) -> list[list[Placed]]:
     """Spreads of placed pieces, every page at most ``capacity`` px (less ``tighter[spread]``).
 
@@ -143,18 +151,36 @@ def pack(
     sentence fitting moves whole. A heading starts level on both pages and is
     carried to the next spread rather than left last on one. A sentence taller
     than a page is set alone on its spread (it overflows).
+
+    ``notes`` gives the height of the footnotes a piece calls (same arguments
+    as ``height``): they take room at the foot of the piece's page, and the
+    first notes of a page ``note_room`` more (the footnote area's rule and
+    spacing), so a passage is split or moved rather than a note deferred.
     """
     tighter = tighter or {}
     spreads: list[list[Placed]] = []
     current: list[Placed] = []
     used = [0.0, 0.0]
+    foot = [0.0, 0.0]  # the notes at the foot of each page
     index, start = 0, 0
+
+    def feet(side: int, unit: int, first: int, end: int) -> float:
+        extra = notes(side, unit, first, end) if notes is not None else 0.0
+        if extra and not foot[side]:
+            extra += note_room
+        return foot[side] + extra
+
+    def fits(first: int, end: int, tops: list[float]) -> bool:
+        return all(
+            tops[side] + height(side, index, first, end) + feet(side, index, first, end) <= room()
+            for side in (0, 1)
+        )
 
     def room() -> float:
         return capacity - _SLACK_PX - tighter.get(len(spreads), 0.0)
 
     def close() -> None:
-        nonlocal current, used, index, start
+        nonlocal current, used, foot, index, start
         trailing = 0
         while trailing < len(current) and units[current[-1 - trailing].unit].heading:
             trailing += 1
@@ -162,7 +188,7 @@ def pack(
             index, start = current[-trailing].unit, 0
             current = current[:-trailing]
         spreads.append(current)
-        current, used = [], [0.0, 0.0]
+        current, used, foot = [], [0.0, 0.0], [0.0, 0.0]
 
     while index < len(units):
         unit = units[index]
@@ -170,27 +196,28 @@ def pack(
         if unit.heading:
             top = max(used) if current else 0.0
             sizes = [height(side, index, 0, count) for side in (0, 1)]
-            if current and top + max(sizes) > room():
+            if current and not fits(0, count, [top, top]):
                 close()
                 continue
             current.append(Placed(index, 0, count, (top - used[0], top - used[1])))
+            foot = [feet(side, index, 0, count) for side in (0, 1)]
             used = [top + sizes[0], top + sizes[1]]
             index += 1
             continue
         sizes = [height(side, index, start, count) for side in (0, 1)]
-        if all(used[side] + sizes[side] <= room() for side in (0, 1)):
+        if fits(start, count, used):
             current.append(Placed(index, start, count))
+            foot = [feet(side, index, start, count) for side in (0, 1)]
             used = [used[0] + sizes[0], used[1] + sizes[1]]
             index, start = index + 1, 0
             continue
+        # A figure is never split (its alt text and caption are one piece).
         split = next(
-            (
-                end
-                for end in range(count - 1, start, -1)
-                if all(used[side] + height(side, index, start, end) <= room() for side in (0, 1))
-            ),
+            (end for end in range(count - 1, start, -1) if fits(start, end, used)),
             None,
         )
+        if unit.kind == "figure":
+            split = None
         if split is not None:
             current.append(Placed(index, start, split))
             start = split
@@ -216,10 +243,12 @@ def edition_units(view: EditionView, job: EditionJob) -> tuple[Unit, ...]:
     target_title = view.target_title or _blank(title[1])
     units = [Unit(None, (("", title[0], target_title),), "opening")]
     for row in view.rows:
-        segments = tuple((sid, *sides[sid]) for sid in row.segment_ids)
+        segments = tuple((sid, sides[sid].source, sides[sid].target) for sid in row.segment_ids)
+        notes = tuple(sides[sid].notes for sid in row.segment_ids)
         if not segments:
             segments = (("", row.source, row.target),)
-        units.append(Unit(row, segments, row.kind))
+            notes = (((), ()),)
+        units.append(Unit(row, segments, row.kind, notes))
     return tuple(units)
 
 
@@ -251,6 +280,8 @@ class PieceHTML:
     head: str = ""
     pair: str = ""  # the same on both pages: the tagged PDF reads the two pieces in a row
     groups: str = ""  # the quotation, list and list item it is in (see warraq.render.tagging)
+    image: str = ""  # a figure: its file's URI (its caption is the second segment)
+    alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +342,8 @@ def piece_html(
                 bookmark = f"{row.target.text} — {row.source.text}"
             if row.level == 1:
                 head = shorten(whole_side.text, head_chars[name])
+    elif row is not None and row.figure is not None:
+        tag = "figure"
     elif row is not None:
         tag = "p"
     marker = ""
@@ -332,6 +365,8 @@ def piece_html(
         head=head if not measuring else "",
         pair="" if measuring else f"{placed.unit}:{placed.start}",
         groups="" if measuring else " ".join(groups),
+        image=row.figure.file.as_uri() if row and row.figure and row.figure.file else "",
+        alt=row.figure.alt[side].text if row and row.figure else "",
     )
 
 
@@ -355,6 +390,13 @@ class FacingTypesetter:
         self.capacity = float(geometry.content_height.removesuffix("mm")) * PX_PER_MM
         self.options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
         self.refused: list[str] = []
+        self.images = tuple(
+            figure_path(job.project, job.document_config, figure)
+            for figure in job.document.figures()
+        )
+        self.note_heights: dict[str, float] = {}  # each note's footnotes, by note id
+        self.note_room = 0.0  # a footnote area's rule and spacing, above its notes
+        self.note_pages: dict[str, int] = {}  # the page (from 0, in the text) of each note
         # Which page holds the source, and which page of a spread is read first.
         self.rtl_binding = _binding(job, self.view) == "rtl"
         self.source_hand = job.edition.source_page
@@ -366,7 +408,7 @@ class FacingTypesetter:
 
         fetcher = make_fetcher(
             roots=(self.templates, THEME_DIR),
-            files=(face.path for face in self.faces),
+            files=(*(face.path for face in self.faces), *self.images),
             overlay=(self.templates, THEME_DIR),
         )
         base = (self.templates / "pdf").resolve().as_uri() + "/"
@@ -398,6 +440,7 @@ class FacingTypesetter:
                 pages.append(self._page(side, "right", tuple(chosen)))
         document = self._layout(self._html(pages, measure=True))
         found: dict[Key, Lines] = {}
+        notes: dict[str, float] = {}
         for page in document.pages:
             for box in _descendants(page._page_box):
                 element = getattr(box, "element", None)
@@ -410,9 +453,33 @@ class FacingTypesetter:
                 if parsed in found or type(box).__name__ not in ("BlockBox",):
                     continue
                 found[parsed] = _lines(box, parsed[3] - parsed[2])  # type: ignore[index]
+            self._measure_notes(page._page_box, notes)
+        for note, size in notes.items():
+            self.note_heights.setdefault(note, size)
         del document
         gc.collect()
         return found
+
+    def _measure_notes(self, page_box: Any, notes: dict[str, float]) -> None:
+        """Add each note's height in the footnote area of a measuring page to ``notes``;
+        note the area's own (its rule and spacing)."""
+        for area in page_box.children:
+            if type(area).__name__ != "FootnoteAreaBox" or not area.children:
+                continue
+            total = 0.0
+            for footnote in area.children:
+                element = getattr(footnote, "element", None)
+                note = element.get("data-note") if element is not None else None
+                size = footnote.margin_height()
+                total += size
+                if note:
+                    notes[note] = notes.get(note, 0.0) + size
+            self.note_room = max(self.note_room, area.margin_height() - total)
+
+    def note_height(self, side: int, unit: int, start: int, end: int) -> float:
+        """The height of the footnotes that segments ``start`` to ``end`` call on ``side``."""
+        ids = self.units[unit].note_ids(side, start, end) if self.units[unit].notes else ()
+        return sum(self.note_heights.get(note, 0.0) for note in ids)
 
     def _page(
         self, side: int, hand: str, pieces: tuple[PieceHTML, ...], *, opening: bool = False
@@ -427,7 +494,9 @@ class FacingTypesetter:
         heights = self.heights
         for _ in range(MAX_MEASURE_PASSES):
             heights.estimated = set()
-            spreads = pack(self.units, heights, self.capacity, tighter)
+            spreads = pack(
+                self.units, heights, self.capacity, tighter, self.note_height, self.note_room
+            )
             used = {
                 (side, p.unit, p.start, p.end)
                 for spread in spreads
@@ -445,13 +514,14 @@ class FacingTypesetter:
             wanted -= set(heights.exact)
             for key, lines in self.measure(sorted(wanted)).items():
                 heights.exact[key] = lines.height
-        return pack(self.units, heights, self.capacity, tighter)
+        return pack(self.units, heights, self.capacity, tighter, self.note_height, self.note_room)
 
     def pages(self, spreads: list[list[Placed]]) -> list[PageHTML]:
         """The pages in reading order: each spread's first-read page, then the other."""
         source_right = self.source_hand == "right"
         order = (0, 1) if source_read_first(self.job) else (1, 0)
-        pages = []
+        pages: list[PageHTML] = []
+        self.note_pages = {}
         for number, spread in enumerate(spreads):
             by_side = [
                 tuple(piece_html(self.units, p, side, self.context["head_chars"]) for p in spread)
@@ -459,6 +529,9 @@ class FacingTypesetter:
             ]
             hands = {0: "right" if source_right else "left", 1: "left" if source_right else "right"}
             for side in order:
+                for placed in spread:
+                    for note in self.units[placed.unit].note_ids(side, placed.start, placed.end):
+                        self.note_pages[note] = len(pages)
                 pages.append(self._page(side, hands[side], by_side[side], opening=number == 0))
         return pages
 
@@ -480,7 +553,7 @@ class FacingTypesetter:
             document = None
             gc.collect()
             document = self._layout(self._html(self.pages(spreads), measure=False))
-            overflowing = overflowing_spreads(document)
+            overflowing = overflowing_spreads(document, self.note_pages)
             if not overflowing:
                 break
             for spread in overflowing:
@@ -498,19 +571,31 @@ class FacingTypesetter:
             return write_pdf(document, self.job, finisher=finisher, **self.options)
 
 
-def overflowing_spreads(document: Any) -> list[int]:
-    """Spreads (counted from 0) one of whose pages ran onto another page."""
+def overflowing_spreads(document: Any, note_pages: dict[str, int] | None = None) -> list[int]:
+    """Spreads (counted from 0) one of whose pages ran onto another page, or one of
+    whose notes (``note_pages``: the page each note belongs on) was set elsewhere."""
     seen: dict[str, int] = {}
     over: set[int] = set()
     for number, page in enumerate(document.pages):
+        here: set[int] = set()
         for box in _descendants(page._page_box, stop="div"):
             element = getattr(box, "element", None)
             if element is None or element.get("data-page") is None:
                 continue
             index = element.get("data-page")
+            here.add(int(index))
             if index in seen and seen[index] != number:
                 over.add(int(index) // 2)
             seen.setdefault(index, number)
+        for area in page._page_box.children:
+            if type(area).__name__ != "FootnoteAreaBox":
+                continue
+            for footnote in area.children:
+                element = getattr(footnote, "element", None)
+                note = element.get("data-note") if element is not None else None
+                wanted = (note_pages or {}).get(note or "")
+                if wanted is not None and wanted not in here:
+                    over.add(wanted // 2)
     return sorted(over)
 
 

@@ -192,21 +192,26 @@ def job_view(job: EditionJob, *, xml: bool = False) -> EditionView:
     )
 
 
-def segment_sides(job: EditionJob) -> dict[str, tuple[Side, Side]]:
+@dataclass(frozen=True, slots=True)
+class SegmentSide:
+    """One segment alone on each side, its notes' calls (full footnotes) in its HTML."""
+
+    source: Side
+    target: Side
+    notes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # note ids, source and target
+
+
+def segment_sides(job: EditionJob) -> dict[str, SegmentSide]:
     """Each segment's source and translation alone, by segment id, as :func:`job_view`
-    sets them: for layouts that split a passage at its sentences (facing pages)."""
+    sets them (notes numbered as there): for layouts that split a passage at its
+    sentences (facing pages)."""
     builder = _ViewBuilder(
         job.document, job.translation, job.edition, draft=job.draft, xml=False, typography=True
     )
-    language = job.document.meta.language
-    return {
-        segment.id: (
-            builder.side(segment.text, language),
-            builder._target((segment,), [job.translation.lookup(segment.text)]),
-        )
-        for block in job.document.text_blocks()
-        for segment in block.segments
-    }
+    builder.record = {}
+    builder.images = job.project.path(job.document_config.source).parent
+    builder.rows()
+    return builder.record
 
 
 def build_view(
@@ -305,6 +310,7 @@ class _ViewBuilder:
         self.numbers = {"author": 0, "translator": 0}
         self.marks: dict[str, tuple[str, str]] = {}  # label: (source mark, target mark)
         self.pending: list[NoteView] = []
+        self.record: dict[str, SegmentSide] | None = None  # see segment_sides
 
     def side(self, text: str, language: str, *, calls: bool = False) -> Side:
         if self.typography:
@@ -405,10 +411,12 @@ class _ViewBuilder:
         first, *rest = note.paragraphs or (Markup(""),)
         pieces = [
             f'<span class="footnote {note.kind}" id="{note.id}" data-mark="{escape(note.mark)}" '
-            f'{note.body.attributes}><span class="note-p">{first}</span></span>'
+            f'data-note="{note.id}" {note.body.attributes}>'
+            f'<span class="note-p">{first}</span></span>'
         ]
         pieces.extend(
-            f'<span class="footnote more {note.kind}" {note.body.attributes}>'
+            f'<span class="footnote more {note.kind}" data-note="{note.id}" '
+            f"{note.body.attributes}>"
             f'<span class="note-p">{paragraph}</span></span>'
             for paragraph in rest
         )
@@ -489,6 +497,8 @@ class _ViewBuilder:
         source_text = " ".join(segment.text for segment in block.segments)
         source = self.side(source_text, source_language, calls=True)
         target = self._target(block.segments, renderings, calls=True)
+        if self.record is not None:
+            self._record(block.segments, renderings)
         return Row(
             id=block.id,
             kind=kind,
@@ -514,6 +524,9 @@ class _ViewBuilder:
             (self.side(segment.text, source_language), self._target((segment,), [rendering]))
             for segment, rendering in zip(segments, renderings, strict=True)
         ]
+        if self.record is not None:
+            for segment, (source, target) in zip(segments, sides, strict=True):
+                self.record[segment.id] = SegmentSide(source, target)
         view = FigureView(
             id=figure.id,
             file=(self.images / figure.path).resolve() if self.images is not None else None,
@@ -531,6 +544,21 @@ class _ViewBuilder:
             segment_ids=tuple(segment.id for segment in segments),
             figure=view,
         )
+
+    def _record(self, segments: tuple[Segment, ...], renderings: list[Rendering]) -> None:
+        """Each segment of a row set alone, its notes' marks the row's (already given)."""
+        assert self.record is not None
+        kept = list(self.pending)
+        language = self.document.meta.language
+        for segment, rendering in zip(segments, renderings, strict=True):
+            self.pending.clear()
+            source = self.side(segment.text, language, calls=True)
+            source_notes = tuple(note.id for note in self.pending)
+            self.pending.clear()
+            target = self._target((segment,), [rendering], calls=True)
+            target_notes = tuple(note.id for note in self.pending)
+            self.record[segment.id] = SegmentSide(source, target, (source_notes, target_notes))
+        self.pending[:] = kept
 
     def _target(
         self, segments: tuple[Segment, ...], renderings: list[Rendering], *, calls: bool = False
