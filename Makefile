@@ -34,7 +34,8 @@ test: lint typecheck unit
 test-fast: lint typecheck
 	$(BIN)/pytest -m "not slow" -q
 
-# Speed and memory, measured side by side (about 6 minutes on 2 cores): prints a table and
+# Speed and memory, measured side by side (about 35 minutes on 2 cores, estimated from the
+# parts timed one by one; `--only PART` runs one): prints a table and
 # writes build/bench.json; benchmarks/README.md explains every figure.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
