@@ -129,20 +129,7 @@ def _check_notes(parsed: _Blocks, source: str, omitted: list[Omission]) -> tuple
 
     A note's body may call no other note.
     """
-    defined: dict[str, RawNote] = {}
-    for note in parsed.notes:
-        if note.label in defined:
-            raise WarraqError(
-                f"{source}, line {note.line}: note [^{note.label}] is defined twice "
-                f"(also line {defined[note.label].line}); give each note its own label"
-            )
-        inner = _calls(note.blocks)
-        if inner:
-            raise WarraqError(
-                f"{source}, line {inner[0][1]}: note [^{note.label}] calls note "
-                f"[^{inner[0][0]}]; a note cannot call another note"
-            )
-        defined[note.label] = note
+    defined = _defined(parsed.notes, source)
     ordered: list[RawNote] = []
     called: dict[str, int] = {}
     for label, line in _calls(parsed.blocks):
@@ -163,6 +150,25 @@ def _check_notes(parsed: _Blocks, source: str, omitted: list[Omission]) -> tuple
         if note.label not in called:
             omitted.append(Omission(note.line, f"[^{note.label}]", "note never called"))
     return tuple(ordered)
+
+
+def _defined(notes: list[RawNote], source: str) -> dict[str, RawNote]:
+    """The notes by label: each label defined once, and no note calling another."""
+    defined: dict[str, RawNote] = {}
+    for note in notes:
+        if note.label in defined:
+            raise WarraqError(
+                f"{source}, line {note.line}: note [^{note.label}] is defined twice "
+                f"(also line {defined[note.label].line}); give each note its own label"
+            )
+        inner = _calls(note.blocks)
+        if inner:
+            raise WarraqError(
+                f"{source}, line {inner[0][1]}: note [^{note.label}] calls note "
+                f"[^{inner[0][0]}]; a note cannot call another note"
+            )
+        defined[note.label] = note
+    return defined
 
 
 def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str], int, list[Omission]]:
@@ -473,16 +479,7 @@ def read_note_definitions(text: str, *, source: str) -> tuple[RawNote, ...]:
             f"{source}, line {_first_line(parsed.blocks[0])}: a notes file holds only note "
             "definitions '[^label]: text' (continuation lines indented four spaces)"
         )
-    seen: dict[str, int] = {}
-    for note in parsed.notes:
-        if note.label in seen:
-            raise WarraqError(
-                f"{source}, line {note.line}: note [^{note.label}] is defined twice "
-                f"(also line {seen[note.label]}); give each note its own label"
-            )
-        if _calls(note.blocks):
-            raise WarraqError(f"{source}, line {note.line}: a note cannot call another note")
-        seen[note.label] = note.line
+    _defined(parsed.notes, source)
     return tuple(parsed.notes)
 
 
