@@ -154,17 +154,7 @@ def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
 
     one = made("one", jobs=1)
     lines: list[str] = []
-    chunked = build(
-        project,
-        BuildOptions(
-            formats=("pdf",),
-            languages=("en",),
-            output_dir=tmp_path / "chunked",
-            chunks=True,
-            jobs=2,
-        ),
-        lines.append,
-    )[0]
+    chunked = made("chunked", lines.append, chunks=True, jobs=2)
     assert sum("typesetting chapter" in line for line in lines) >= 5
 
     with _pdf(one) as a, _pdf(chunked) as b:
@@ -212,17 +202,7 @@ def test_chunked_book_is_the_one_pass_book(tmp_path: Path) -> None:
     assert edited != text
     catalog.write_text(edited, encoding="utf-8")
     lines.clear()
-    build(
-        project,
-        BuildOptions(
-            formats=("pdf",),
-            languages=("en",),
-            output_dir=tmp_path / "chunked",
-            chunks=True,
-            jobs=2,
-        ),
-        lines.append,
-    )
+    made("chunked", lines.append, chunks=True, jobs=2)
     typeset = [line for line in lines if "typesetting chapter" in line]
     assert len(typeset) == 1 and "chapter 3/5" in typeset[0], lines
     assert {p.suffix for p in (tmp_path / "chunked" / CACHE_DIR / chunked.name).iterdir()} == {
