@@ -55,23 +55,7 @@ def test_check_outputs_finds_every_note_body_and_caption(book: Path) -> None:
     findings = verify_outputs(load_project(book))
     assert [(f.check, f.message, f.segment_id) for f in findings] == []
     # The printed texts the verification looks for include the notes and captions.
-    from warraq.build.pipeline import (
-        BuildOptions,
-        edition_pairs,
-        load_documents,
-        load_translations,
-        plan_jobs,
-    )
-    from warraq.selection import select
-
-    project = load_project(book)
-    selection = select(project, None, None)
-    jobs = plan_jobs(
-        project,
-        load_documents(project, selection),
-        load_translations(project, edition_pairs(project, selection)),
-        BuildOptions(),
-    )
+    jobs = _jobs(book)
     wheres = [printed.where for printed in segment_texts(jobs[0])]
     assert sum("footnote" in where for where in wheres) >= 40
     assert sum("caption" in where for where in wheres) == 4  # two captions, two languages
