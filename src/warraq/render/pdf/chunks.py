@@ -28,8 +28,9 @@ in Amiri, old-style figures in EB Garamond); and typesetting the folios as a
 separate WeasyPrint document costs about 27 ms a page (8 s for 300 empty
 pages, measured), more than the renumbering it would save. The price of this
 choice is the cold build: without recorded page counts, chunks are typeset
-with estimated first pages and those that guessed wrong are typeset again
-(see benchmarks/README.md for the figures).
+with estimated first pages (the front matter's length guessed from its
+contents entries) and those that guessed wrong are typeset again (see
+benchmarks/README.md for the figures).
 
 The table of contents is typeset last, with the page numbers known from the
 chunks: ``target-counter(attr(href), page, style)`` in the stylesheet becomes
@@ -438,6 +439,13 @@ def render_chunked(
     front_pages: int | None = cache.counts.get(front_key)
     entries = {a.get("href") for element in book.front for a in element.iter("a")}
     front_guess = 2 + math.ceil(len(entries) / _ENTRIES_PER_PAGE)
+    if front_pages is None and parallel:
+        # Cold, in parallel: the chapters start after the front matter's guessed
+        # length, and the front matter is typeset once, last, with its contents'
+        # page numbers known (typesetting it first to count its pages as well
+        # cost the 300-page book 4.4 s of its 30-page contents). A wrong guess
+        # costs a second round of the chapters, as a wrong chapter guess does.
+        front_pages = front_guess
     done: dict[int, tuple[int, Piece]] = {}  # chunk -> (first page typeset at, result)
     front: tuple[dict[str, int], Piece] | None = None
     total = len(book.chunks)
