@@ -497,8 +497,8 @@ def render_chunked(
             else:
                 task_ = _front_task(front_source, base, templates, job)
                 front_wanted = [(-1, front_digest, task_)]
-        if front_pages is None:
-            wanted = front_wanted + (body if parallel else [])
+        if front_pages is None:  # one at a time, cold: the front matter first, to count it
+            wanted = front_wanted
         elif body:
             # One at a time (not parallel), in book order: the first chapter whose
             # first page is exact, so that no chapter is typeset on a guess.
