@@ -21,6 +21,7 @@ check --outputs`` verify.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import warnings
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ from warraq.render.pdf import (
     shorten,
     template_context,
 )
+from warraq.render.pdf.chunks import assemble, cut, guess_front_pages, subset_glyphs
 from warraq.render.pdf.geometry import running_head_chars, text_width_mm
 from warraq.render.tagging import write_pdf
 from warraq.render.templates import THEME_DIR, template_environment
@@ -57,6 +59,9 @@ MAX_MEASURE_PASSES = 6
 """Layouts of split pieces tried while packing (each settles the pieces the last chose)."""
 MAX_RENDER_PASSES = 3
 """Typesettings tried while a page overflows (each packs the overflowing spreads tighter)."""
+PART_PAGES = 96
+"""Pages of text typeset as one document at most (an even number: whole spreads). A
+layout's memory grows with its pages (benchmarks/README.md, part 8)."""
 _TIGHTEN_PX = 20.0  # how much less room a spread gets after it overflowed
 # Room left at the foot of every page: WeasyPrint places the last lines of a
 # page's last passage as if its bottom padding (2.6mm in the theme, ~9.8px)
@@ -294,6 +299,7 @@ class PageHTML:
     direction: str
     pieces: tuple[PieceHTML, ...]
     opening: bool = False
+    index: int = 0  # in the text, from 0 (``data-page``)
 
 
 def piece_html(
@@ -403,8 +409,8 @@ class FacingTypesetter:
 
     # Layout -----------------------------------------------------------------
 
-    def _layout(self, html: str) -> Any:
-        from weasyprint import HTML
+    def _layout(self, html: str, css: str = "") -> Any:
+        from weasyprint import CSS, HTML
 
         fetcher = make_fetcher(
             roots=(self.templates, THEME_DIR),
@@ -412,14 +418,23 @@ class FacingTypesetter:
             overlay=(self.templates, THEME_DIR),
         )
         base = (self.templates / "pdf").resolve().as_uri() + "/"
+        sheets = [CSS(string=css, font_config=self.font_config)] if css else []
         document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-            font_config=self.font_config, **self.options
+            stylesheets=sheets, font_config=self.font_config, **self.options
         )
         self.refused.extend(fetcher.refused)
         return document
 
-    def _html(self, pages: list[PageHTML], *, measure: bool) -> str:
-        context = {**self.context, "pages": pages, "measure": measure}
+    def _html(
+        self,
+        pages: list[PageHTML],
+        *,
+        measure: bool,
+        front: bool = True,
+        lead: list[PageHTML] | None = None,
+    ) -> str:
+        context = {**self.context, "pages": pages, "measure": measure, "front": front}
+        context["lead"] = lead
         css = _render_template(self.environment, CSS_TEMPLATE, context)
         return _render_template(
             self.environment, HTML_TEMPLATE, {**context, "stylesheet": Markup(css)}
@@ -482,10 +497,17 @@ class FacingTypesetter:
         return sum(self.note_heights.get(note, 0.0) for note in ids)
 
     def _page(
-        self, side: int, hand: str, pieces: tuple[PieceHTML, ...], *, opening: bool = False
+        self,
+        side: int,
+        hand: str,
+        pieces: tuple[PieceHTML, ...],
+        *,
+        opening: bool = False,
+        index: int = 0,
     ) -> PageHTML:
         language = self.view.source_language if side == 0 else self.view.target_language
-        return PageHTML(SIDES[side], hand, language, text_direction(language), pieces, opening)
+        direction = text_direction(language)
+        return PageHTML(SIDES[side], hand, language, direction, pieces, opening, index)
 
     # Packing ----------------------------------------------------------------
 
@@ -532,11 +554,16 @@ class FacingTypesetter:
                 for placed in spread:
                     for note in self.units[placed.unit].note_ids(side, placed.start, placed.end):
                         self.note_pages[note] = len(pages)
-                pages.append(self._page(side, hands[side], by_side[side], opening=number == 0))
+                page = self._page(
+                    side, hands[side], by_side[side], opening=number == 0, index=len(pages)
+                )
+                pages.append(page)
         return pages
 
-    def render(self) -> bytes:
-        """The edition's PDF."""
+    def render(self, *, parts: bool = True) -> bytes:
+        """The edition's PDF: measured, packed, then typeset until no page overflows, in
+        parts of :data:`PART_PAGES` pages, or as one document (``parts`` false, and
+        always for the PDF variants, which are validated on a whole-book file)."""
         whole_keys = [
             (side, index, 0, len(unit.segments))
             for index, unit in enumerate(self.units)
@@ -546,6 +573,28 @@ class FacingTypesetter:
         self.heights = Heights({(k[0], k[1]): v for k, v in measured.items()})
         for key, lines in measured.items():
             self.heights.exact[key] = lines.height
+        if not parts or self.job.pdf_variant is not None:
+            return self._render_whole()
+        tighter: dict[int, float] = {}
+        for _ in range(MAX_RENDER_PASSES):
+            spreads = self.plan(tighter)
+            pages = self.pages(spreads)
+            front, first = self._front(pages)
+            parts: list[tuple[bytes, int]] = []
+            overflowing: set[int] = set()
+            for start in range(0, len(pages), PART_PAGES):
+                part, lead, over = self._part(spreads, pages, start, first)
+                parts.append((part, lead))
+                overflowing.update(over)
+            if not overflowing:
+                break
+            for spread in overflowing:
+                tighter[spread] = tighter.get(spread, 0.0) + _TIGHTEN_PX
+        self._check_fetches()
+        return assemble(front, parts, subset_glyphs, recto=False)
+
+    def _render_whole(self) -> bytes:
+        """The edition's PDF typeset as one document (the tagged and PDF/A variants)."""
         tighter: dict[int, float] = {}
         document: Any = None
         for _ in range(MAX_RENDER_PASSES):
@@ -559,16 +608,106 @@ class FacingTypesetter:
             for spread in overflowing:
                 tighter[spread] = tighter.get(spread, 0.0) + _TIGHTEN_PX
         gc.collect()
+        self._check_fetches()
+        return self._write(document)
+
+    def _write(self, document: Any) -> bytes:
+        finisher = _viewer_preferences(rtl=self.rtl_binding)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            return write_pdf(document, self.job, finisher=finisher, **self.options)
+
+    def _check_fetches(self) -> None:
         if self.refused:
             raise WarraqError(
                 f"{self.job.output.name}: the templates ask for "
                 f"{', '.join(sorted(set(self.refused)))}; warraq fetches nothing from the "
                 f"network and only files inside {self.templates} or its own theme"
             )
-        finisher = _viewer_preferences(rtl=self.rtl_binding)
+
+    # Parts ------------------------------------------------------------------
+
+    def _front(self, pages: list[PageHTML]) -> tuple[bytes, int]:
+        """The front matter as its own PDF, its contents numbered; the text's first page.
+
+        The text starts on the first verso after the front matter, whose length
+        is guessed from its contents entries, then typeset again if it was wrong.
+        """
+        book = cut(self._html([], measure=False))
+        assert book is not None  # the template's <main> is the body's child
+        where: dict[str, int] = {}
+        for page in pages:
+            for piece in page.pieces:
+                for segment in piece.segments:
+                    if segment.anchor:
+                        where.setdefault(segment.anchor, page.index)
+        count = guess_front_pages(len(self.view.sections))
+        for _ in range(MAX_RENDER_PASSES):
+            first = count + 2 - count % 2
+            numbers = {anchor: first + index for anchor, index in where.items()}
+            document = self._layout(book.front_html(numbers))
+            count = len(document.pages)
+            if count + 2 - count % 2 == first:
+                return self._write(document), first
+        raise RuntimeError(f"{self.job.output.name}: the front matter's length did not settle")
+
+    def _part(
+        self, spreads: list[list[Placed]], pages: list[PageHTML], start: int, first: int
+    ) -> tuple[bytes, int, list[int]]:
+        """Pages ``start`` to ``start + PART_PAGES`` of the text as a PDF after a lead page
+        (numbered from ``first``, the text's first page): the PDF, its lead pages and the
+        spreads that overflowed."""
+        chosen = pages[start : start + PART_PAGES]
+        opened = spreads[start // 2][0].unit if start else 0
+        lead = [
+            self._page(
+                side, "right", tuple(self._lead_piece(unit, side) for unit in self._open(opened))
+            )
+            for side in (0, 1)
+        ]
+        html = self._html(chosen, measure=False, front=False, lead=lead)
+        expected = 1
+        for _ in range(2):
+            gc.collect()
+            css = f"@page :first {{ counter-reset: page {first + start - expected} }}"
+            document = self._layout(html, css)
+            lead_pages = next(
+                number
+                for number, page in enumerate(document.pages)
+                if any(
+                    getattr(box, "element", None) is not None
+                    and box.element.get("data-page") is not None
+                    for box in _descendants(page._page_box, stop="div")
+                )
+            )
+            if lead_pages == expected:
+                break
+            expected = lead_pages
+        overflowing = overflowing_spreads(document, self.note_pages)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
-            return write_pdf(document, self.job, finisher=finisher, **self.options)
+            data: bytes = document.write_pdf(**self.options)
+        return data, lead_pages, overflowing
+
+    def _open(self, before: int) -> list[int]:
+        """The opening title and the headings still open at unit ``before``, outermost first."""
+        chain = [0]
+        for index in range(1, before):
+            row = self.units[index].row
+            if row is None or row.kind != "heading" or row.quote:
+                continue
+            chain = [c for c in chain if c == 0 or _level(self.units[c]) < row.level] + [index]
+        return chain
+
+    def _lead_piece(self, unit: int, side: int) -> PieceHTML:
+        """A heading as the lead page sets it: its running head and bookmark, no text."""
+        placed = Placed(unit, 0, len(self.units[unit].segments))
+        piece = piece_html(self.units, placed, side, self.context["head_chars"])
+        return dataclasses.replace(piece, segments=(), pair="", groups="", marker="")
+
+
+def _level(unit: Unit) -> int:
+    return unit.row.level if unit.row is not None else 0
 
 
 def overflowing_spreads(document: Any, note_pages: dict[str, int] | None = None) -> list[int]:
@@ -691,6 +830,8 @@ def facing_context(job: EditionJob, view: EditionView, faces: Any) -> dict[str, 
     context["binding"] = _binding(job, view)
     context["head_chars"] = running_head_chars(geometry, share=0.9)
     context["toc_href"] = section_links(view)
+    context["front"] = True
+    context["lead"] = None
     return context
 
 

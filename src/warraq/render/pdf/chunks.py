@@ -89,6 +89,11 @@ _TARGET_COUNTER = re.compile(
 Report = Callable[[str], None]
 
 
+def guess_front_pages(entries: int) -> int:
+    """The front matter's pages guessed from its contents' ``entries``."""
+    return 2 + math.ceil(entries / _ENTRIES_PER_PAGE)
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """One chunk document to typeset: the HTML, where it resolves, and the added CSS."""
@@ -438,7 +443,7 @@ def render_chunked(
     sizes = [sum(len("".join(e.itertext())) for e in chunk.content) for chunk in book.chunks]
     front_pages: int | None = cache.counts.get(front_key)
     entries = {a.get("href") for element in book.front for a in element.iter("a")}
-    front_guess = 2 + math.ceil(len(entries) / _ENTRIES_PER_PAGE)
+    front_guess = guess_front_pages(len(entries))
     if front_pages is None and parallel:
         # Cold, in parallel: the chapters start after the front matter's guessed
         # length, and the front matter is typeset once, last, with its contents'
@@ -582,21 +587,28 @@ def assemble(
     front: bytes,
     chunks: Sequence[tuple[bytes, int]],
     subset: Callable[[Path, frozenset[int]], bytes] | None = None,
+    *,
+    recto: bool = True,
 ) -> bytes:
-    """One PDF: the front matter, a blank page if the text would start on a verso, the chunks.
+    """One PDF: the front matter, a blank page if the text would start on the wrong
+    side (it starts on a recto, or with ``recto`` false on a verso), the chunks.
 
     ``chunks`` are (PDF, lead pages to drop). Bookmarks and named destinations
-    are rebuilt for the whole book; the front matter's metadata is kept. With
-    ``subset(font file, glyph ids) -> font bytes``, each face's subsets (one a
-    chunk) are replaced by one subset holding every glyph the book uses.
+    are rebuilt for the whole book; a bookmark on a chunk's lead pages (a
+    heading the chunk continues) is dropped and the bookmarks under it go on
+    under the book's last bookmark of its level. The front matter's metadata
+    and catalog are kept. With ``subset(font file, glyph ids) -> font bytes``,
+    each face's subsets (one a chunk) are replaced by one subset holding every
+    glyph the book uses.
     """
     import pikepdf
 
     out = pikepdf.open(io.BytesIO(front))
-    outline: list[Any] = _outline(out, out, 0, 0)
+    outline: list[Any] = []
+    _graft(outline, _outline(out, out, 0, 0))
     destinations: dict[str, tuple[int, list[Any]]] = _destinations(out, 0, 0)
     sources = []
-    if len(out.pages) % 2:
+    if len(out.pages) % 2 == (1 if recto else 0):
         page = out.pages[-1]
         width, height = (float(value) for value in page.obj.MediaBox[2:])
         blank = out.add_blank_page(page_size=(width, height))
@@ -608,7 +620,7 @@ def assemble(
         sources.append(source)
         offset = len(out.pages)
         out.pages.extend(source.pages[lead:])
-        outline.extend(_outline(source, out, offset, lead))
+        _graft(outline, _outline(source, out, offset, lead))
         destinations.update(_destinations(source, offset, lead))
     with out.open_outline() as tree:
         tree.root.clear()
@@ -631,8 +643,16 @@ def assemble(
     return buffer.getvalue()
 
 
+@dataclass(slots=True)
+class _Continued:
+    """A bookmark on a lead page: what is under it continues under the book's last one."""
+
+    children: list[Any]
+
+
 def _outline(source: Any, out: Any, offset: int, lead: int) -> list[Any]:
-    """``source``'s bookmarks as items of ``out``, pages shifted; those on lead pages dropped."""
+    """``source``'s bookmarks as items of ``out``, pages shifted; those on lead pages
+    become :class:`_Continued` (holding what is under them), for :func:`_graft`."""
     import pikepdf
 
     index = {page.objgen: number for number, page in enumerate(source.pages)}
@@ -642,17 +662,28 @@ def _outline(source: Any, out: Any, offset: int, lead: int) -> list[Any]:
         if not isinstance(destination, pikepdf.Array) or destination[0].objgen not in index:
             return None
         number = index[destination[0].objgen]
+        children = [c for c in (convert(child) for child in item.children) if c is not None]
         if number < lead:
-            return None
+            return _Continued(children) if children else None
         target = pikepdf.Array([out.pages[offset + number - lead].obj, *list(destination)[1:]])
         new = pikepdf.OutlineItem(str(item.title), destination=target)
         new.is_closed = item.is_closed
-        new.children.extend(c for c in (convert(child) for child in item.children) if c)
+        new.children.extend(children)
         return new
 
     with source.open_outline() as tree:
         items = [convert(item) for item in tree.root]
     return [item for item in items if item is not None]
+
+
+def _graft(tree: list[Any], items: list[Any]) -> None:
+    """Add ``items`` to the bookmark list ``tree``; a continued bookmark's children go
+    under ``tree``'s last item (or into ``tree`` itself when it is empty)."""
+    for item in items:
+        if isinstance(item, _Continued):
+            _graft(tree[-1].children if tree else tree, item.children)
+        else:
+            tree.append(item)
 
 
 def _destinations(source: Any, offset: int, lead: int) -> dict[str, tuple[int, list[Any]]]:
