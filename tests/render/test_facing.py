@@ -258,6 +258,78 @@ def test_a_long_book_is_in_step_on_every_spread(tmp_path: Path) -> None:
     assert _facing_findings(book.root, "facing-pages") == []
 
 
+def _outline(pdf: Path) -> list[tuple[int, str, int]]:
+    """Every bookmark as (depth, title, page index), in order."""
+    found: list[tuple[int, str, int]] = []
+    with pikepdf.open(pdf) as document:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+
+        def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
+            for item in items:
+                found.append((depth, str(item.title), index[item.destination[0].objgen]))
+                walk(item.children, depth + 1)
+
+        with document.open_outline() as tree:
+            walk(tree.root, 0)
+    return found
+
+
+def _pixels(pdf: Path, folder: Path) -> list[bytes]:
+    """Every page drawn in grey at 30 dpi, as the bytes of its PGM image."""
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(folder / "p")], check=True)
+    return [path.read_bytes() for path in sorted(folder.glob("p-*.pgm"))]
+
+
+def test_a_book_typeset_in_parts_is_the_book_typeset_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of 10 pages (most of them starting inside a chapter), joined: the same pages,
+    pixel for pixel, the same destinations and bookmarks, one font program a face."""
+    from warraq.build.pipeline import plan_jobs
+    from warraq.render import facing
+
+    book = generate_book(tmp_path / "book", 30, long_every=4)
+    config = book.root / "warraq.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[: text.index("[[editions]]")] + EDITION, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    project = load_project(book.root)
+    documents = {c.name: load_document(project, c) for c in project.documents}
+    (job,) = plan_jobs(project, documents, {}, BuildOptions(formats=("pdf",)))
+    monkeypatch.setattr(facing, "PART_PAGES", 10)
+    parts, whole = tmp_path / "parts.pdf", tmp_path / "whole.pdf"
+    parts.write_bytes(facing.FacingTypesetter(job).render())
+    whole.write_bytes(facing.FacingTypesetter(job).render(parts=False))
+    with pikepdf.open(parts) as a, pikepdf.open(whole) as b:
+        assert len(a.pages) == len(b.pages) >= 40
+        assert a.Root.PageLayout == b.Root.PageLayout
+        assert a.Root.get("/ViewerPreferences") == b.Root.get("/ViewerPreferences")
+        fonts = [
+            {
+                str(o.BaseFont)
+                for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary)
+                and o.get("/Type") == "/Font"
+                and o.get("/Subtype") == "/Type0"
+            }
+            for pdf in (a, b)
+        ]
+        programs = {
+            o[key].objgen
+            for o in a.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+            for key in ("/FontFile2", "/FontFile3")
+            if key in o
+        }
+    assert fonts[0] == fonts[1] and len(programs) == len(fonts[1])
+    assert destination_pages(parts) == destination_pages(whole)
+    bookmarks = _outline(parts)
+    assert bookmarks == _outline(whole)
+    assert {depth for depth, _, _ in bookmarks} >= {0, 1}  # sections nested in chapters
+    assert _pixels(parts, tmp_path / "a") == _pixels(whole, tmp_path / "b")
+
+
 def test_a_facing_edition_s_epub_is_the_side_by_side_epub_and_the_build_says_so_once(
     sample_project: Path, warraq: Runner
 ) -> None:
