@@ -13,6 +13,14 @@ left at the foot of a spread. The pages are then typeset once, each page its
 own block; a page that still overflows has its spread packed tighter and the
 book is typeset again.
 
+A layout's memory grows with its pages, so the planned pages are typeset in
+parts (:data:`PART_PAGES`), each a WeasyPrint document of its own, and joined
+by :func:`warraq.render.pdf.chunks.assemble`: the front matter alone, its
+contents numbered from the plan (the text starts on the verso after it), then
+runs of whole spreads, each after a throw-away lead page that sets the running
+heads and bookmarks it continues and numbered from the page the plan gives
+it. The variants (PDF/A, PDF/UA, PDF/X) are typeset as one document.
+
 Each segment is a span with the id ``<language>-<segment id>``; WeasyPrint
 makes every id a named destination, so the PDF itself says which segments
 each page holds (``pdfinfo -dests``), which is what the tests and ``warraq
@@ -580,18 +588,18 @@ class FacingTypesetter:
             spreads = self.plan(tighter)
             pages = self.pages(spreads)
             front, first = self._front(pages)
-            parts: list[tuple[bytes, int]] = []
+            typeset: list[tuple[bytes, int]] = []
             overflowing: set[int] = set()
             for start in range(0, len(pages), PART_PAGES):
                 part, lead, over = self._part(spreads, pages, start, first)
-                parts.append((part, lead))
+                typeset.append((part, lead))
                 overflowing.update(over)
             if not overflowing:
                 break
             for spread in overflowing:
                 tighter[spread] = tighter.get(spread, 0.0) + _TIGHTEN_PX
         self._check_fetches()
-        return assemble(front, parts, subset_glyphs, recto=False)
+        return assemble(front, typeset, subset_glyphs, recto=False)
 
     def _render_whole(self) -> bytes:
         """The edition's PDF typeset as one document (the tagged and PDF/A variants)."""
