@@ -20,6 +20,7 @@ Syntax = Literal[
 ]  # how a segment's text marks emphasis: not at all, or as Markdown
 
 _ESCAPABLE = frozenset("\\`*_{}[]()#+-.!|<>~\"'")
+_SPECIAL = re.compile(r"[\\\[*_]")  # where markup may start: an escape, a note call, emphasis
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +118,13 @@ def _tokenise(text: str) -> list[_Run]:
             literal.append(text[i:j])
             i = j
             continue
+        # Up to the next character that may start markup, in one slice.
+        found = _SPECIAL.search(text, i + 1)
+        end = found.start() if found is not None else len(text)
         if not literal:
             literal_start = i
-        literal.append(char)
-        i += 1
+        literal.append(text[i:end])
+        i = end
     flush(len(text))
     return runs
 
