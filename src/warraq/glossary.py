@@ -17,6 +17,7 @@ so inflected forms (``renseignements``) count.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -57,11 +58,7 @@ class Term:
         The term itself is group ``term``, or ``contracted`` for the ``لل`` form
         (ل + الأمن = للأمن), whose article the clitic absorbed.
         """
-        folded = fold_arabic(self.source)
-        forms = rf"[وف]?[بكل]?(?P<term>{re.escape(folded)})"
-        if folded.startswith("ال") and len(folded) > 2:
-            forms += rf"|[وف]?ل(?P<contracted>{re.escape(folded[1:])})"
-        return re.compile(rf"(?<!\w)(?:{forms})(?!\w)")
+        return _term_pattern(self.source)
 
     def spans_in(self, folded_text: str) -> list[tuple[int, int]]:
         """Where the term itself (clitics left out) occurs in folded Arabic text."""
@@ -74,6 +71,16 @@ class Term:
     def occurs_in(self, source_text: str) -> bool:
         """True when the term occurs in ``source_text``."""
         return bool(self.pattern().search(fold_arabic(source_text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(source: str) -> re.Pattern[str]:
+    # Cached: the checks look for every term in every entry, twice.
+    folded = fold_arabic(source)
+    forms = rf"[وف]?[بكل]?(?P<term>{re.escape(folded)})"
+    if folded.startswith("ال") and len(folded) > 2:
+        forms += rf"|[وف]?ل(?P<contracted>{re.escape(folded[1:])})"
+    return re.compile(rf"(?<!\w)(?:{forms})(?!\w)")
 
 
 def rendering_pattern(rendering: str) -> re.Pattern[str]:
@@ -91,7 +98,8 @@ class Glossary:
 
     def terms_in(self, source_text: str) -> list[Term]:
         """The terms occurring in ``source_text``, longest first."""
-        found = [term for term in self.terms if term.occurs_in(source_text)]
+        folded = fold_arabic(source_text)
+        found = [term for term in self.terms if term.pattern().search(folded)]
         return sorted(found, key=lambda term: -len(term.source))
 
 

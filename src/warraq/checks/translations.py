@@ -20,7 +20,7 @@ from warraq.config import DocumentConfig, Project
 from warraq.document.inline import Syntax, emphasis_spans, note_calls
 from warraq.document.model import Document
 from warraq.document.structure import load_document
-from warraq.document.text import has_arabic, is_arabic_letter, western_digits
+from warraq.document.text import arabic_letters, has_arabic, western_digits
 from warraq.glossary import Glossary, project_glossary, rendering_pattern
 from warraq.render.typography import NO_SPACE_AFTER, french_spacing
 from warraq.selection import select
@@ -141,11 +141,13 @@ def check_arabic_letters(entry: Entry, context: Context) -> Iterator[str]:
     quotes on purpose) does not count.
     """
     text = entry.translation
+    if not has_arabic(text):
+        return
     for term in context.glossary.terms_in(entry.source):
         rendering = term.renderings.get(entry.language, "")
         if has_arabic(rendering):
             text = rendering_pattern(rendering).sub("", text)
-    letters = "".join(sorted({c for c in text if is_arabic_letter(c)}))
+    letters = "".join(sorted(arabic_letters(text)))
     if letters:
         yield f"Arabic letters left in the translation: {letters}"
 

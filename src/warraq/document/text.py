@@ -16,6 +16,14 @@ ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug"})
 RTL_LANGUAGES = ARABIC_SCRIPT_LANGUAGES | frozenset({"he", "yi", "dv"})
 
 _BOM = "\ufeff"
+# The Unicode blocks of the Arabic script (code point ranges, inclusive).
+_ARABIC_BLOCKS = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x0870, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
 # Every Unicode space separator plus tab, vertical tab and form feed; not the
 # zero-width joiners and marks (category Cf), which change how Arabic joins.
 _SPACES = re.compile(r"[\t\x0b\x0c \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -57,7 +65,16 @@ def normalise_spaces(text: str) -> str:
 
 def is_arabic_letter(char: str) -> bool:
     """True for a letter of the Arabic script (not its digits or punctuation)."""
-    return unicodedata.category(char).startswith("L") and _is_arabic_block(char)
+    return char in _ARABIC_LETTERS
+
+
+def arabic_letters(text: str) -> set[str]:
+    """The Arabic letters ``text`` contains (see :func:`is_arabic_letter`).
+
+    >>> sorted(arabic_letters("Qatar (قطر), 2024 ٢٠٢٤"))
+    ['ر', 'ط', 'ق']
+    """
+    return set(_ARABIC_LETTER.findall(text))
 
 
 def is_latin_letter(char: str) -> bool:
@@ -67,13 +84,17 @@ def is_latin_letter(char: str) -> bool:
 
 def _is_arabic_block(char: str) -> bool:
     code = ord(char)
-    return (
-        0x0600 <= code <= 0x06FF
-        or 0x0750 <= code <= 0x077F
-        or 0x0870 <= code <= 0x08FF
-        or 0xFB50 <= code <= 0xFDFF
-        or 0xFE70 <= code <= 0xFEFF
-    )
+    return any(low <= code <= high for low, high in _ARABIC_BLOCKS)
+
+
+# Looked up once: the checks ask about every character of every translation.
+_ARABIC_LETTERS = frozenset(
+    char
+    for low, high in _ARABIC_BLOCKS
+    for char in map(chr, range(low, high + 1))
+    if unicodedata.category(char).startswith("L")
+)
+_ARABIC_LETTER = re.compile("[" + "".join(sorted(_ARABIC_LETTERS)) + "]")
 
 
 def is_arabic_char(char: str) -> bool:
@@ -87,7 +108,7 @@ def has_arabic(text: str) -> bool:
     >>> has_arabic("Qatar قطر"), has_arabic("Thank you!")
     (True, False)
     """
-    return any(is_arabic_letter(c) for c in text)
+    return _ARABIC_LETTER.search(text) is not None
 
 
 def has_latin(text: str) -> bool:
@@ -109,26 +130,36 @@ def count_letters(word: str) -> int:
     return sum(1 for c in word if unicodedata.category(c).startswith("L"))
 
 
+# XML 1.0 excludes C0 controls (but tab, line feed, carriage return),
+# surrogates and U+FFFE/U+FFFF; HTML also forbids DEL, C1 controls and the
+# noncharacters (U+FDD0-U+FDEF and the last two code points of every plane).
+_FORBIDDEN_RANGES = (
+    (0x00, 0x08),
+    (0x0B, 0x0C),
+    (0x0E, 0x1F),
+    (0x7F, 0x9F),
+    (0xD800, 0xDFFF),
+    (0xFDD0, 0xFDEF),
+    *((plane + 0xFFFE, plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)),
+)
+_FORBIDDEN = re.compile(
+    "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _FORBIDDEN_RANGES) + "]"
+)
+
+
 def is_forbidden_character(char: str) -> bool:
     """True for a character an XHTML document cannot contain, so no edition can print it.
 
-    XML 1.0 excludes C0 controls (but tab, line feed, carriage return),
-    surrogates and U+FFFE/U+FFFF; HTML also forbids DEL, C1 controls and noncharacters.
+    >>> [is_forbidden_character(c) for c in ("\\x01", "\\t", "\\x85", "\\ufffe", "ي")]
+    [True, False, True, True, False]
     """
-    code = ord(char)
-    if code < 0x20:
-        return char not in "\t\n\r"
-    return (
-        0x7F <= code <= 0x9F
-        or 0xD800 <= code <= 0xDFFF
-        or 0xFDD0 <= code <= 0xFDEF
-        or (code & 0xFFFE) == 0xFFFE
-    )
+    return _FORBIDDEN.fullmatch(char) is not None
 
 
 def first_forbidden_character(text: str) -> str | None:
     """The first character of ``text`` no edition can hold (see :func:`is_forbidden_character`)."""
-    return next((char for char in text if is_forbidden_character(char)), None)
+    match = _FORBIDDEN.search(text)
+    return match.group() if match else None
 
 
 def describe_character(char: str) -> str:
