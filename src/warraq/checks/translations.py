@@ -270,6 +270,8 @@ def check_glossary(entry: Entry, context: Context) -> Iterator[str]:
 
 
 def _balanced(text: str, opening: str, closing: str) -> bool:
+    if opening not in text and closing not in text:
+        return True
     depth = 0
     for char in text:
         if char == opening:
