@@ -106,6 +106,7 @@ class Task:
     name: str
     css: str
     images: tuple[Path, ...] = ()  # the figures the HTML may load
+    stylesheet: str = ""  # the book's stylesheet when taken out of the HTML (see cut)
 
 
 Typeset = Callable[[Sequence[Task]], list[tuple[bytes, float]]]
@@ -118,7 +119,14 @@ def typeset_task(task: Task) -> tuple[bytes, float]:
 
     started = time.perf_counter()
     data = typeset(
-        task.html, task.base, task.templates, task.variant, task.name, (task.css,), task.images
+        task.html,
+        task.base,
+        task.templates,
+        task.variant,
+        task.name,
+        (task.css,),
+        task.images,
+        stylesheet=task.stylesheet,
     )
     return data, time.perf_counter() - started
 
@@ -162,6 +170,7 @@ class Book:
     path: list[Any]  # main down to the element whose children are the sections
     prelude: list[Any]
     chunks: list[Chunk]
+    stylesheet: str = ""  # the head's stylesheet, when cut took it out of the documents
 
     def _shell(self) -> tuple[Any, Any]:
         from lxml import etree
@@ -244,10 +253,20 @@ class Book:
         for target in targets:
             etree.SubElement(anchors, "span", {"id": target})
         for style in html.iter("style"):
-            style.text = _TARGET_COUNTER.sub(
-                lambda match: f"counter(warraq-toc{match.group(1) or ''})", style.text or ""
-            )
+            style.text = contents_counters(style.text or "")
         return _serialise(html)
+
+    def front_stylesheet(self) -> str:
+        """:attr:`stylesheet` for the front matter (see :meth:`front_html`)."""
+        return contents_counters(self.stylesheet)
+
+
+def contents_counters(stylesheet: str) -> str:
+    """``stylesheet`` with the contents' page references turned into counters the
+    front matter's links set (:meth:`Book.front_html`)."""
+    return _TARGET_COUNTER.sub(
+        lambda match: f"counter(warraq-toc{match.group(1) or ''})", stylesheet
+    )
 
 
 def _structural(element: Any) -> bool:
@@ -266,8 +285,15 @@ def _serialise(html: Any) -> str:
     return "<!DOCTYPE html>\n" + text
 
 
-def cut(html: str) -> Book | None:
-    """The edition's HTML cut at its top-level headings; ``None`` if it has no ``<main>``."""
+def cut(html: str, *, apart: bool = False) -> Book | None:
+    """The edition's HTML cut at its top-level headings; ``None`` if it has no ``<main>``.
+
+    With ``apart``, the head's stylesheet is taken out of the documents into
+    :attr:`Book.stylesheet`, for a worker to parse once for all its chunks
+    (:func:`~warraq.render.pdf.renderer.shared_stylesheet`), when that cascades
+    as it would inside: it is the document's only stylesheet and no ``style``
+    attribute is ``!important``.
+    """
     from lxml import html as lxml_html
 
     root = lxml_html.document_fromstring(html)
@@ -275,6 +301,7 @@ def cut(html: str) -> Book | None:
     mains = root.findall(".//main")
     if body is None or len(mains) != 1 or mains[0].getparent() is not body:
         return None
+    stylesheet = _take_stylesheet(root) if apart else ""
     main = mains[0]
     front = [element for element in body if element is not main]
     headings = [
@@ -286,7 +313,7 @@ def cut(html: str) -> Book | None:
     ]
     parents = {id(heading.getparent()) for heading in headings}
     if not headings or len(parents) != 1:
-        return Book(root, front, [main], [], [Chunk("", list(main), None)])
+        return Book(root, front, [main], [], [Chunk("", list(main), None)], stylesheet)
     container = headings[0].getparent()
     path = [container]
     while path[0] is not main:
@@ -303,7 +330,21 @@ def cut(html: str) -> Book | None:
         )
         for number, (start, end) in enumerate(itertools.pairwise(bounds))
     ]
-    return Book(root, front, path, prelude, chunks)
+    return Book(root, front, path, prelude, chunks, stylesheet)
+
+
+def _take_stylesheet(root: Any) -> str:
+    """The text of ``root``'s one ``<style>``, removed from it; "" (and ``root`` left
+    alone) unless it is the only stylesheet and no style attribute is important."""
+    styles = list(root.iter("style"))
+    links = [link for link in root.iter("link") if "stylesheet" in (link.get("rel") or "")]
+    important = any("!important" in (e.get("style") or "") for e in root.iter())
+    if len(styles) != 1 or links or important or styles[0].getparent().tag != "head":
+        return ""
+    style = styles[0]
+    text = style.text or ""
+    style.getparent().remove(style)
+    return text
 
 
 def _label(heading: Any) -> str:
@@ -422,7 +463,7 @@ def render_chunked(
     from warraq.render.pdf.renderer import render_html
 
     html, base = render_html(job)
-    book = cut(html)
+    book = cut(html, apart=True)
     if book is None:
         from warraq.render.pdf.renderer import typeset
 
@@ -433,7 +474,7 @@ def render_chunked(
         )
     templates = job.project.path(job.project.templates_dir).resolve()
     cache = Cache(job.output.parent / CACHE_DIR / job.output.name)
-    salt = _digest(salt, job.pdf_variant or "", str(base))
+    salt = _digest(salt, job.pdf_variant or "", str(base), book.stylesheet)
     contents = [_digest(salt, book.body_html(i, 0)) for i in range(len(book.chunks))]
     front_key = "front:" + _digest(salt, book.front_html({}))
     measured = {
@@ -462,7 +503,14 @@ def render_chunked(
         source = book.body_html(index, lead)
         css = f"@page :first {{ counter-reset: page {first - lead} }}"
         return _digest(salt, source, css), Task(
-            source, base, templates, job.pdf_variant, job.output.name, css, _images(job)
+            source,
+            base,
+            templates,
+            job.pdf_variant,
+            job.output.name,
+            css,
+            _images(job),
+            book.stylesheet,
         )
 
     for _ in range(MAX_ROUNDS + 2 * total):
@@ -501,7 +549,7 @@ def render_chunked(
                 front = (pages, cached)
                 front_pages = cached.pages
             else:
-                task_ = _front_task(front_source, base, templates, job)
+                task_ = _front_task(front_source, base, templates, job, book)
                 front_wanted = [(-1, front_digest, task_)]
         if front_pages is None:  # one at a time, cold: the front matter first, to count it
             wanted = front_wanted
@@ -558,8 +606,17 @@ def _lead(index: int, first: int) -> int:
     return 0 if index == 0 else (1 if first % 2 == 0 else 2)
 
 
-def _front_task(source: str, base: Path, templates: Path, job: EditionJob) -> Task:
-    return Task(source, base, templates, job.pdf_variant, job.output.name, "", _images(job))
+def _front_task(source: str, base: Path, templates: Path, job: EditionJob, book: Book) -> Task:
+    return Task(
+        source,
+        base,
+        templates,
+        job.pdf_variant,
+        job.output.name,
+        "",
+        _images(job),
+        book.front_stylesheet(),
+    )
 
 
 def _images(job: EditionJob) -> tuple[Path, ...]:

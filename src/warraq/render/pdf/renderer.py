@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import os
+import shutil
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +89,7 @@ def typeset(
     stylesheets: tuple[str, ...] = (),
     images: tuple[Path, ...] = (),
     job: EditionJob | None = None,
+    stylesheet: str = "",
 ) -> bytes:
     """``html`` typeset by WeasyPrint, pass after pass, as PDF bytes (before print finishing).
 
@@ -92,7 +97,9 @@ def typeset(
     page counter, :mod:`warraq.render.pdf.chunks`); ``images`` are the figures
     the HTML may load; ``name`` names the output in errors. With the whole
     edition's ``job`` (one pass), its kashida justification and tagged
-    variants apply; a chunk is typeset without.
+    variants apply; a chunk is typeset without. A ``stylesheet`` given apart
+    from ``html`` (a chunk's, the book's own) is parsed, and its fonts loaded,
+    once per process for every document that has it (:func:`shared_stylesheet`).
     """
     from weasyprint import CSS, HTML
 
@@ -105,7 +112,12 @@ def typeset(
     options |= weasyprint_options(variant)  # PDF/X: see warraq.render.pdfx
     source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     added = [CSS(string=sheet) for sheet in stylesheets]
-    document = source.render(stylesheets=added, **options)
+    shared: dict[str, Any] = {}  # the layout's own font and counter styles, when shared
+    if stylesheet:
+        sheet, fonts, counters = shared_stylesheet(stylesheet, base, templates, name)
+        added.insert(0, sheet)
+        shared = {"font_config": fonts, "counter_style": counters}
+    document = source.render(stylesheets=added, **options, **shared)
     breaks: list[str] = []
     for _ in range(MAX_LAYOUT_PASSES - 1):
         late = [row for row in rows_started_unlevel(document) if row not in breaks]
@@ -115,14 +127,16 @@ def typeset(
         document = None  # one layout in memory at a time: drop this one before the next
         gc.collect()
         sheets = [*added, CSS(string=forced_breaks_css(breaks))]
-        document = source.render(stylesheets=sheets, **options)
+        document = source.render(stylesheets=sheets, **options, **shared)
     if job is not None and job.edition.arabic_justification == "kashida":
         sheets = [*added, *([CSS(string=forced_breaks_css(breaks))] if breaks else [])]
         plans = plan_kashida(document)
         if plans:
             document = None  # one layout in memory at a time
             gc.collect()
-            document, _ = justify(lambda: source.render(stylesheets=sheets, **options), plans)
+            document, _ = justify(
+                lambda: source.render(stylesheets=sheets, **options, **shared), plans
+            )
     # Layout leaves its discarded boxes in reference cycles (some 35 MB on a
     # 300-page book) that Python frees only at its next full collection; freeing
     # them now lets writing the PDF reuse that memory instead of adding to it.
@@ -136,6 +150,72 @@ def typeset(
     # Attachments and the images of inline SVG are fetched only while writing.
     _refuse_fetches(name, fetcher.refused, templates)
     return data
+
+
+@dataclass(slots=True)
+class _ProcessFonts:
+    """This process's WeasyPrint font configuration, shared by the documents it typesets."""
+
+    pid: int
+    config: Any
+
+
+_PROCESS_FONTS: list[_ProcessFonts] = []
+
+
+def _process_fonts() -> Any:
+    """One font configuration a process (a forked worker makes its own): the system's
+    fonts and every ``@font-face`` loaded once, not again for each document."""
+    from multiprocessing.util import Finalize
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _PROCESS_FONTS and _PROCESS_FONTS[0].pid == os.getpid():
+        return _PROCESS_FONTS[0].config
+    fonts = _ProcessFonts(os.getpid(), FontConfiguration())
+    _PROCESS_FONTS[:] = [fonts]
+    # A worker ends with os._exit, which skips WeasyPrint's own clean-up of the
+    # folder it copies @font-face files into; multiprocessing's exit hook runs.
+    Finalize(None, _remove_font_folder, args=(fonts,), exitpriority=0)
+    return fonts.config
+
+
+def _remove_font_folder(fonts: _ProcessFonts) -> None:
+    folder = getattr(fonts.config, "_folder", None)
+    if fonts.pid == os.getpid() and folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@functools.lru_cache(maxsize=4)
+def shared_stylesheet(text: str, base: Path, templates: Path, name: str) -> tuple[Any, Any, Any]:
+    """``text`` parsed by WeasyPrint once a process: the stylesheet, the font
+    configuration its ``@font-face`` rules loaded into, and its counter styles.
+
+    A stylesheet passed this way is of WeasyPrint's *user* origin, not the
+    *author* origin of a ``<style>`` in the document; the two cascade alike as
+    long as the document has no other stylesheet and no ``!important`` in a
+    ``style`` attribute, which :func:`warraq.render.pdf.chunks.cut` checks
+    before it takes the stylesheet out of a chunk.
+    """
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+
+    fetcher = make_fetcher(
+        roots=(templates, THEME_DIR),
+        files=[face.path for face in font_faces(find_faces())],
+        overlay=(templates, THEME_DIR),
+    )
+    fonts = _process_fonts()
+    counters = CounterStyle()
+    sheet = CSS(
+        string=text,
+        base_url=base.as_uri() + "/",
+        url_fetcher=fetcher,
+        font_config=fonts,
+        counter_style=counters,
+    )
+    _refuse_fetches(name, fetcher.refused, templates)  # raised, so not cached
+    return sheet, fonts, counters
 
 
 def _refuse_fetches(name: str, refused: list[str], templates: Path) -> None:
