@@ -57,6 +57,69 @@ def test_front_matter_prints_the_page_numbers_it_is_given() -> None:
     assert "<main" not in front
 
 
+@pytest.mark.parametrize(
+    ("change", "apart"),
+    [
+        ("", True),
+        # Another stylesheet, or an important style attribute, would cascade
+        # differently beside a stylesheet of WeasyPrint's user origin.
+        ('</style><link rel="stylesheet" href="more.css">', False),
+        ("</style><style>p { color: red }</style>", False),
+        ('<tr id="p2" style="color: red !important"', False),
+    ],
+)
+def test_the_stylesheet_is_taken_apart_only_where_it_cascades_the_same(
+    change: str, apart: bool
+) -> None:
+    source = HTML
+    if change.startswith("</style>"):
+        source = HTML.replace("</style>", change, 1)
+    elif change:
+        source = HTML.replace('<tr id="p2"', change, 1)
+    book = cut(source, apart=True)
+    assert book is not None
+    assert bool(book.stylesheet) is apart
+    assert ("target-counter" in book.stylesheet) is apart
+    assert ("<style>" in book.body_html(1, 1)) is not apart
+    if apart:
+        assert "counter(warraq-toc, arabic-indic)" in book.front_stylesheet()
+        assert "<style>" not in book.front_html({"h1": 3})
+    inline = cut(source)
+    assert inline is not None and "<style>" in inline.body_html(0, 0)
+
+
+def test_a_chunk_typeset_with_its_stylesheet_apart_is_the_same_pages(tmp_path: Path) -> None:
+    """The stylesheet parsed once a process (user origin) draws what it draws inline."""
+    import subprocess
+
+    from warraq.render.pdf.chunks import Task, typeset_task
+    from warraq.render.pdf.renderer import render_html
+
+    book = generate_book(tmp_path / "book", pages=12)
+    project = load_project(book.root)
+    documents = {c.name: load_document(project, c) for c in project.documents}
+    options = BuildOptions(formats=("pdf",), languages=("en",), chunks=True)
+    (job,) = plan_jobs(project, documents, {}, options)
+    html, base = render_html(job)
+    templates = project.path(project.templates_dir).resolve()
+    pages = []
+    for apart in (False, True):
+        cut_book = cut(html, apart=apart)
+        assert cut_book is not None and len(cut_book.chunks) >= 2
+        assert bool(cut_book.stylesheet) is apart
+        css = "@page :first { counter-reset: page 9 }"
+        task = Task(
+            cut_book.body_html(1, 2), base, templates, None, "x", css, (), cut_book.stylesheet
+        )
+        pdf = tmp_path / f"apart-{apart}.pdf"
+        pdf.write_bytes(typeset_task(task)[0])
+        folder = tmp_path / f"pages-{apart}"
+        folder.mkdir()
+        subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(folder / "p")], check=True)
+        pages.append([path.read_bytes() for path in sorted(folder.glob("p-*.pgm"))])
+    assert len(pages[0]) >= 3 and pages[0] == pages[1]
+
+
 def test_a_book_without_chapters_is_one_chunk() -> None:
     book = cut(HTML.replace("level-1", "level-2"))
     assert book is not None and len(book.chunks) == 1

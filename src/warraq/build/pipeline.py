@@ -10,6 +10,7 @@ render each job, write it atomically and record what it was built from.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import ctypes
 import datetime as dt
 import multiprocessing
@@ -60,19 +61,55 @@ Report = Callable[[str], None]
 def build(project: Project, options: BuildOptions, report: Report = lambda _: None) -> list[Path]:
     """Build the editions ``options`` select; return the paths written."""
     selection = select(project, options.documents, options.languages)
-    documents = load_documents(project, selection)
-    translations = load_translations(project, edition_pairs(project, selection))
-    jobs = plan_jobs(project, documents, translations, options)
-    marked = refuse_incomplete(project, documents, translations, options)
-    if marked:
-        report(f"draft: {marked} translations missing or out of date, marked in the editions")
-    if not options.draft:
-        refuse_check_errors(project, documents, translations)
-    states = {folder: BuildState.load(folder) for folder in sorted({j.output.parent for j in jobs})}
-    digests = {job.output: job_digest(job) for job in jobs}
-    pending = find_outdated(jobs, states, digests, force=options.force, report=report)
-    refuse_unprintable(pending)
-    return render_and_record(pending, states, digests, options.jobs, report)
+    with chapter_workers(options) as workers:
+        documents = load_documents(project, selection)
+        translations = load_translations(project, edition_pairs(project, selection))
+        jobs = plan_jobs(project, documents, translations, options)
+        marked = refuse_incomplete(project, documents, translations, options)
+        if marked:
+            report(f"draft: {marked} translations missing or out of date, marked in the editions")
+        if not options.draft:
+            refuse_check_errors(project, documents, translations)
+        folders = sorted({j.output.parent for j in jobs})
+        states = {folder: BuildState.load(folder) for folder in folders}
+        digests = {job.output: job_digest(job) for job in jobs}
+        pending = find_outdated(jobs, states, digests, force=options.force, report=report)
+        refuse_unprintable(pending)
+        return render_and_record(pending, states, digests, options.jobs, report, workers)
+
+
+@contextlib.contextmanager
+def chapter_workers(options: BuildOptions) -> Iterator[concurrent.futures.Executor | None]:
+    """The processes that typeset chunked PDFs' chapters (``None`` without ``--chunks``).
+
+    Forked before the book is read: they import WeasyPrint while this process
+    reads and checks the book, and inherit none of it. Even on one process the
+    chapters are typeset in a worker: this process holds the whole book, and a
+    layout on top of it would add the two.
+    """
+    if not options.chunks or "pdf" not in (options.formats or ("pdf",)):
+        yield None
+        return
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=options.jobs or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("fork" if fork else None),
+        initializer=start_chapter_worker,
+        initargs=(os.getpid(),),
+    )
+    pool.submit(os.getpid)  # forks the workers now, without waiting for them
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def start_chapter_worker(parent: int) -> None:
+    """In a chapter worker: end with the build (:func:`exit_with_parent`), import WeasyPrint."""
+    exit_with_parent(parent)
+    preload({"pdf"})
 
 
 def load_documents(project: Project, selection: Selection) -> dict[str, Document]:
@@ -134,8 +171,13 @@ def render_and_record(
     digests: dict[Path, str],
     workers: int | None,
     report: Report,
+    chapters: concurrent.futures.Executor | None = None,
 ) -> list[Path]:
-    """Render ``jobs``, write each atomically and record its inputs; return the paths written."""
+    """Render ``jobs``, write each atomically and record its inputs; return the paths written.
+
+    ``workers`` is the number of processes; ``chapters`` the pool of
+    :func:`chapter_workers` that typesets chunked PDFs' chapters.
+    """
     for job in jobs:
         report(f"typesetting {job.output.name} …")
     for name in sorted({j.edition.name for j in jobs if j.edition.layout == "facing-pages"}):
@@ -145,7 +187,7 @@ def render_and_record(
             )
     written: list[Path] = []
     try:
-        for output, size, seconds in render_jobs(jobs, workers, report):
+        for output, size, seconds in render_jobs(jobs, workers, report, chapters):
             states[output.parent].record(output, digests[output])
             written.append(output)
             report(f"wrote {output} ({size / 1024:.0f} KB, {seconds:.1f} s)")
@@ -165,17 +207,23 @@ def render_job(job: EditionJob) -> tuple[Path, int, float]:
 
 
 def render_jobs(
-    jobs: list[EditionJob], workers: int | None, report: Report = lambda _: None
+    jobs: list[EditionJob],
+    workers: int | None,
+    report: Report = lambda _: None,
+    chapters: concurrent.futures.Executor | None = None,
 ) -> Iterator[tuple[Path, int, float]]:
     """Render ``jobs``, in parallel processes (one per core by default) when there are several.
 
     Yields each finished output as it completes; the first failure is raised
     after the jobs already running have finished. Outputs already written are
     complete files. Chunked PDFs go first, one at a time, each spreading its
-    chapters over the processes (:func:`render_chunked_jobs`).
+    chapters over the processes of ``chapters`` (:func:`render_chunked_jobs`).
     """
     chunked = [job for job in jobs if chunkable(job, report)]
-    yield from render_chunked_jobs(chunked, workers, report)
+    if chunked:
+        if chapters is None:
+            raise ValueError("chunked PDFs are typeset by the pool of chapter_workers")
+        yield from render_chunked_jobs(chunked, workers, report, chapters)
     jobs = [job for job in jobs if job not in chunked]
     if not jobs:
         return
@@ -214,41 +262,32 @@ def chunkable(job: EditionJob, report: Report) -> bool:
 
 
 def render_chunked_jobs(
-    jobs: list[EditionJob], workers: int | None, report: Report
+    jobs: list[EditionJob],
+    workers: int | None,
+    report: Report,
+    pool: concurrent.futures.Executor,
 ) -> Iterator[tuple[Path, int, float]]:
-    """Render chunked PDF ``jobs`` one after another, their chapters in parallel processes."""
-    if not jobs:
-        return
+    """Render chunked PDF ``jobs`` one after another, their chapters in ``pool``'s processes."""
     from warraq.build.state import environment_digest
     from warraq.render.pdf.chunks import Task, render_chunked, typeset_task
 
-    # Even on one process the chapters are typeset in a worker: the build's own
-    # process holds the whole book, and a layout on top of it would add the two.
-    count = workers or os.cpu_count() or 1
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if fork:
-        preload({"pdf"})  # forked workers inherit the imports
-    context = multiprocessing.get_context("fork" if fork else None)
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        pool.submit(os.getpid).result()  # fork the workers now, before the book's HTML exists
+    parallel = (workers or os.cpu_count() or 1) > 1
 
-        def typeset_all(tasks: Sequence[Task]) -> list[tuple[bytes, float]]:
-            futures = [pool.submit(typeset_task, task) for task in tasks]
-            try:
-                return [future.result() for future in futures]
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+    def typeset_all(tasks: Sequence[Task]) -> list[tuple[bytes, float]]:
+        futures = [pool.submit(typeset_task, task) for task in tasks]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
-        for job in jobs:
-            started = time.perf_counter()
-            salt = environment_digest(job.project)
-            data = render_chunked(job, salt, typeset_all, parallel=count > 1, report=report)
-            write_bytes_atomic(job.output, data)
-            yield job.output, len(data), time.perf_counter() - started
+    for job in jobs:
+        started = time.perf_counter()
+        salt = environment_digest(job.project)
+        data = render_chunked(job, salt, typeset_all, parallel=parallel, report=report)
+        write_bytes_atomic(job.output, data)
+        yield job.output, len(data), time.perf_counter() - started
 
 
 def exit_with_parent(parent: int) -> None:
