@@ -32,6 +32,13 @@ with estimated first pages (the front matter's length guessed from its
 contents entries) and those that guessed wrong are typeset again (see
 benchmarks/README.md for the figures).
 
+The chunks are typeset in the build's worker processes
+(:func:`warraq.build.pipeline.chapter_workers`), forked before the book is
+read. The book's stylesheet is the same in every chunk, so it is taken out of
+the chunks' HTML and parsed, its fonts loaded, once a worker
+(:func:`~warraq.render.pdf.renderer.shared_stylesheet`), where it cascades as
+it would inside (:func:`cut`).
+
 The table of contents is typeset last, with the page numbers known from the
 chunks: ``target-counter(attr(href), page, style)`` in the stylesheet becomes
 ``counter(warraq-toc, style)`` and each link sets that counter to its
