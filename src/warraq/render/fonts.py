@@ -70,11 +70,10 @@ def find_faces() -> tuple[Face, ...]:
 
 @functools.cache
 def font_cmap(path: Path) -> frozenset[int]:
-    """The code points the font file at ``path`` has glyphs for."""
-    from fontTools.ttLib import TTFont  # imported here: only coverage checks need it
+    """The code points the font file at ``path`` has glyphs for (its best ``cmap``)."""
+    import uharfbuzz  # imported here: only coverage checks need it
 
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    return frozenset(uharfbuzz.Face(uharfbuzz.Blob(path.read_bytes())).unicodes)
 
 
 def needs_glyph(char: str) -> bool:
