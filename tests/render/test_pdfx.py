@@ -17,10 +17,14 @@ pytestmark = pytest.mark.slow
 MM = 72 / 25.4
 
 
-def _build(tmp_path: Path, warraq: Runner, variant: str, settings: str = "") -> Path:
+def _build(
+    tmp_path: Path, warraq: Runner, variant: str, settings: str = "", layout: str = "side-by-side"
+) -> Path:
     project = copy_sample(tmp_path / "sample")
-    with (project / "warraq.toml").open("a", encoding="utf-8") as config:
-        config.write(settings)
+    config_path = project / "warraq.toml"
+    text = config_path.read_text(encoding="utf-8")
+    text = text.replace('layout = "side-by-side"', f'layout = "{layout}"')
+    config_path.write_text(text + settings, encoding="utf-8")
     os.environ["SOURCE_DATE_EPOCH"] = "1717200000"  # restored below
     try:
         result = warraq(
@@ -29,7 +33,8 @@ def _build(tmp_path: Path, warraq: Runner, variant: str, settings: str = "") -> 
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     assert result.exit_code == 0, result.stderr
-    return project / "build" / "france-qatar-security.ar-fr.pdf"
+    suffix = ".facing" if layout == "facing-pages" else ""
+    return project / "build" / f"france-qatar-security.ar-fr{suffix}.pdf"
 
 
 def _boxes(path: Path) -> dict[str, list[float]]:
@@ -53,8 +58,11 @@ def _fonts_embedded(path: Path) -> None:
         assert row.split()[-5] == "yes", row  # the "emb" column
 
 
-def test_pdf_x4_srgb_intent_boxes_with_bleed_and_marks(tmp_path: Path, warraq: Runner) -> None:
-    path = _build(tmp_path, warraq, "pdf/x-4", 'bleed = "3mm"\ncrop_marks = true\n')
+@pytest.mark.parametrize("layout", ["side-by-side", "facing-pages"])
+def test_pdf_x4_srgb_intent_boxes_with_bleed_and_marks(
+    tmp_path: Path, warraq: Runner, layout: str
+) -> None:
+    path = _build(tmp_path, warraq, "pdf/x-4", 'bleed = "3mm"\ncrop_marks = true\n', layout)
     boxes = _boxes(path)
     width, height = 156 * MM, 234 * MM  # royal
     assert boxes["TrimBox"] == pytest.approx([0, 0, width, height], abs=0.02)

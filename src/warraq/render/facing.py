@@ -39,6 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from warraq.config import length_mm
 from warraq.document.structure import figure_path
 from warraq.document.text import text_direction
 from warraq.errors import WarraqError
@@ -54,6 +55,7 @@ from warraq.render.pdf import (
 )
 from warraq.render.pdf.chunks import assemble, cut, guess_front_pages, subset_glyphs
 from warraq.render.pdf.geometry import running_head_chars, text_width_mm
+from warraq.render.pdfx import finish_print, weasyprint_options
 from warraq.render.tagging import write_pdf
 from warraq.render.templates import THEME_DIR, template_environment
 from warraq.render.view import EditionView, Row, Side, job_view, segment_sides
@@ -403,6 +405,7 @@ class FacingTypesetter:
         geometry = page_geometry(job)
         self.capacity = float(geometry.content_height.removesuffix("mm")) * PX_PER_MM
         self.options: dict[str, Any] = {"pdf_variant": job.pdf_variant, "pdf_identifier": True}
+        self.options |= weasyprint_options(job.pdf_variant)  # PDF/X: see warraq.render.pdfx
         self.refused: list[str] = []
         self.images = tuple(
             figure_path(job.project, job.document_config, figure)
@@ -867,4 +870,6 @@ def _render_template(environment: jinja2.Environment, name: str, context: dict[s
 
 def render_facing_pdf(job: EditionJob) -> bytes:
     """Typeset ``job`` as a facing-pages PDF; the whole file as bytes."""
-    return FacingTypesetter(job).render()
+    data = FacingTypesetter(job).render()
+    # Print: page boxes, PDF/X output intent and colours, as for the other layouts.
+    return finish_print(data, job.pdf_variant, length_mm(job.edition.bleed), job.edition.crop_marks)
