@@ -175,15 +175,22 @@ def _process_fonts() -> Any:
     fonts = _ProcessFonts(os.getpid(), FontConfiguration())
     _PROCESS_FONTS[:] = [fonts]
     # A worker ends with os._exit, which skips WeasyPrint's own clean-up of the
-    # folder it copies @font-face files into; multiprocessing's exit hook runs.
-    Finalize(None, _remove_font_folder, args=(fonts,), exitpriority=0)
+    # folder it copies @font-face files into; multiprocessing's exit hook runs
+    # (in any process, before the interpreter tears its modules down).
+    Finalize(None, _release_fonts, args=(fonts,), exitpriority=0)
     return fonts.config
 
 
-def _remove_font_folder(fonts: _ProcessFonts) -> None:
+def _release_fonts(fonts: _ProcessFonts) -> None:
+    """Remove the font configuration's folder and let it go (once, in its own process)."""
+    if fonts.pid != os.getpid():
+        return
     folder = getattr(fonts.config, "_folder", None)
-    if fonts.pid == os.getpid() and folder is not None:
+    if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
+        fonts.config._folder = None  # nothing left for WeasyPrint's __del__ to remove
+    shared_stylesheet.cache_clear()
+    _PROCESS_FONTS.clear()
 
 
 @functools.lru_cache(maxsize=4)
