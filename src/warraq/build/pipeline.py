@@ -4,7 +4,9 @@ The whole build is :func:`build`, one step a line: select the documents and
 languages, load the documents, load the translations, plan one job per output
 file, refuse incomplete translations (unless ``draft``), refuse check errors,
 find the outdated outputs, refuse characters no edition can hold or draw, then
-render each job, write it atomically and record what it was built from.
+render each job, write it atomically and record what it was built from. With
+``--chunks``, the processes that typeset the chapters are started first, so
+that they get ready while the book is read.
 """
 
 from __future__ import annotations
