@@ -135,6 +135,9 @@ def test_reading_order_and_tolerance() -> None:
     assert _reading_order("٪٧٠") == "٧٠٪"
     assert _reading_order("نحو") == "وحن"
     assert _reading_order("XML") == "XML"
+    # A sentence number: the numbers change places, their digits do not.
+    assert _reading_order(")٧-١٠(") == "(١٠-٧)"
+    assert _reading_order(".ةيسيئر") == "رئيسية."
     piece = bare("وفي الختام، يبقى الأمل معقوداً على التعاون بين الدول")
     haystack = "قبل" + piece.replace("خ", "", 1) + "بعد"
     assert _piece_found(piece, haystack)  # one letter lost in 40

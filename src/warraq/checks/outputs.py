@@ -26,7 +26,6 @@ forgives that.
 from __future__ import annotations
 
 import difflib
-import itertools
 import json
 import re
 import shutil
@@ -390,22 +389,24 @@ def _script(word: str) -> bool | None:
     return arabic >= latin
 
 
-_DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")
+# What runs left to right inside a right-to-left word: numbers (a separator
+# between digits belongs to the number) and Latin letters.
+_LTR_RUN = re.compile(
+    r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,:/][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
+    r"|[A-Za-z\u00c0-\u024f]+"
+)
 
 
 def _reading_order(word: str) -> str:
-    """A word as pdftotext gives it (Arabic letters in visual order) in reading order.
+    """A word as pdftotext gives it (Arabic in visual order) in reading order.
 
-    Arabic runs are reversed; the numbers inside them, which run left to right
-    on the page too, are turned back.
+    A word with Arabic in it is reversed whole, its numbers and Latin letters,
+    which run left to right on the page too, turned back: ``)٧-١٠(`` is
+    ``(١٠-٧)``, the numbers in their places as well as their digits.
     """
-    runs = ("".join(run) for _, run in itertools.groupby(word, is_arabic_char))
-    return "".join(
-        _DIGITS.sub(lambda number: number.group(0)[::-1], run[::-1])
-        if is_arabic_char(run[0])
-        else run
-        for run in runs
-    )
+    if not any(is_arabic_char(char) for char in word):
+        return word
+    return _LTR_RUN.sub(lambda run: run.group(0)[::-1], word[::-1])
 
 
 def _rows(boxes: list[tuple[float, float, str]]) -> list[list[tuple[float, float, str]]]:
