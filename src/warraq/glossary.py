@@ -68,10 +68,6 @@ class Term:
             spans.append(match.span(group))
         return spans
 
-    def occurs_in(self, source_text: str) -> bool:
-        """True when the term occurs in ``source_text``."""
-        return bool(self.pattern().search(fold_arabic(source_text)))
-
 
 @functools.lru_cache(maxsize=4096)
 def _term_pattern(source: str) -> re.Pattern[str]:

@@ -82,24 +82,17 @@ def is_latin_letter(char: str) -> bool:
     return unicodedata.category(char).startswith("L") and "LATIN" in unicodedata.name(char, "")
 
 
-def _is_arabic_block(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _ARABIC_BLOCKS)
-
-
-# Looked up once: the checks ask about every character of every translation.
-_ARABIC_LETTERS = frozenset(
-    char
-    for low, high in _ARABIC_BLOCKS
-    for char in map(chr, range(low, high + 1))
-    if unicodedata.category(char).startswith("L")
-)
+# Sets made once: the checks ask about every character of every translation.
+_ARABIC_CHARS = frozenset(
+    char for low, high in _ARABIC_BLOCKS for char in map(chr, range(low, high + 1))
+) - {_BOM}
+_ARABIC_LETTERS = frozenset(c for c in _ARABIC_CHARS if unicodedata.category(c).startswith("L"))
 _ARABIC_LETTER = re.compile("[" + "".join(sorted(_ARABIC_LETTERS)) + "]")
 
 
 def is_arabic_char(char: str) -> bool:
     """True for any character of the Arabic blocks: letters, marks, digits, punctuation."""
-    return _is_arabic_block(char) and char != _BOM
+    return char in _ARABIC_CHARS
 
 
 def has_arabic(text: str) -> bool:
