@@ -48,16 +48,16 @@ from warraq.render.job import EditionJob
 from warraq.render.pdf import (
     css_string,
     font_faces,
-    make_fetcher,
     page_geometry,
     shorten,
     template_context,
 )
 from warraq.render.pdf.chunks import assemble, cut, guess_front_pages, subset_glyphs
 from warraq.render.pdf.geometry import running_head_chars, text_width_mm
+from warraq.render.pdf.renderer import pdf_fetcher
 from warraq.render.pdfx import finish_print, weasyprint_options
 from warraq.render.tagging import write_pdf
-from warraq.render.templates import THEME_DIR, template_environment
+from warraq.render.templates import template_environment
 from warraq.render.view import EditionView, Row, Side, job_view, segment_sides
 from warraq.render.words import word
 
@@ -423,11 +423,7 @@ class FacingTypesetter:
     def _layout(self, html: str, css: str = "") -> Any:
         from weasyprint import CSS, HTML
 
-        fetcher = make_fetcher(
-            roots=(self.templates, THEME_DIR),
-            files=(*(face.path for face in self.faces), *self.images),
-            overlay=(self.templates, THEME_DIR),
-        )
+        fetcher = pdf_fetcher(self.templates, self.images)
         base = (self.templates / "pdf").resolve().as_uri() + "/"
         sheets = [CSS(string=css, font_config=self.font_config)] if css else []
         document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(

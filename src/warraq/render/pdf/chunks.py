@@ -55,8 +55,9 @@ What differs from a one-pass build, by design: every chapter starts on a new
 page (at most one partly empty page more per chapter). PDF/A, PDF/UA, PDF/X,
 bleed and crop marks, and facing pages are not chunked (the build says so in
 one line; facing pages are typeset in parts by :mod:`warraq.render.facing`,
-which joins them with :func:`assemble`). Links from one chapter to an anchor in another are dropped
-by WeasyPrint (the anchor is not in the chunk); the contents' links work.
+which joins them with :func:`assemble`). Links from one chapter to an anchor
+in another are dropped by WeasyPrint (the anchor is not in the chunk); the
+contents' links work.
 """
 
 from __future__ import annotations

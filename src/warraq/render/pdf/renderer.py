@@ -103,11 +103,7 @@ def typeset(
     """
     from weasyprint import CSS, HTML
 
-    fetcher = make_fetcher(
-        roots=(templates, THEME_DIR),
-        files=[*(face.path for face in font_faces(find_faces())), *images],
-        overlay=(templates, THEME_DIR),
-    )
+    fetcher = pdf_fetcher(templates, images)
     options: dict[str, Any] = {"pdf_variant": variant, "pdf_identifier": True}
     options |= weasyprint_options(variant)  # PDF/X: see warraq.render.pdfx
     source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
@@ -150,6 +146,16 @@ def typeset(
     # Attachments and the images of inline SVG are fetched only while writing.
     _refuse_fetches(name, fetcher.refused, templates)
     return data
+
+
+def pdf_fetcher(templates: Path, images: tuple[Path, ...] = ()) -> Any:
+    """What a PDF's WeasyPrint may fetch: the located font files, ``images`` (the
+    figures), and files under the project's ``templates`` folder or the theme."""
+    return make_fetcher(
+        roots=(templates, THEME_DIR),
+        files=[*(face.path for face in font_faces(find_faces())), *images],
+        overlay=(templates, THEME_DIR),
+    )
 
 
 @dataclass(slots=True)
@@ -207,11 +213,7 @@ def shared_stylesheet(text: str, base: Path, templates: Path, name: str) -> tupl
     from weasyprint import CSS
     from weasyprint.css.counters import CounterStyle
 
-    fetcher = make_fetcher(
-        roots=(templates, THEME_DIR),
-        files=[face.path for face in font_faces(find_faces())],
-        overlay=(templates, THEME_DIR),
-    )
+    fetcher = pdf_fetcher(templates)
     fonts = _process_fonts()
     counters = CounterStyle()
     sheet = CSS(
